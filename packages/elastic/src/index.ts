@@ -1,0 +1,1 @@
+export { registerGradients } from './register-gradients.js';

@@ -1,0 +1,19 @@
+import type { SearchSpace } from '../types.js';
+
+/**
+ * A small space for 28-32 px images (Fashion-MNIST, MNIST, CIFAR) with the same structure as
+ * `attentivenas`: elastic resolution, widths, depths, kernel sizes and expand ratios, SE in the
+ * later stages, the v3 head. Sized so a supernet trains on two CPU cores in minutes.
+ */
+export const tinySpace: SearchSpace = {
+  name: 'tiny',
+  resolutions: [24, 28, 32],
+  firstConv: { widths: [8, 16], kernelSize: 3, stride: 1, activation: 'swish' },
+  stages: [
+    { name: 'mb1', widths: [8, 16], depths: [1, 2], kernelSizes: [3, 5], expandRatios: [1], stride: 1, se: false, activation: 'swish' },
+    { name: 'mb2', widths: [16, 24], depths: [1, 2], kernelSizes: [3, 5], expandRatios: [3, 4, 6], stride: 2, se: false, activation: 'swish' },
+    { name: 'mb3', widths: [24, 32], depths: [1, 2, 3], kernelSizes: [3, 5], expandRatios: [3, 4, 6], stride: 2, se: true, activation: 'swish' },
+    { name: 'mb4', widths: [40, 48], depths: [1, 2], kernelSizes: [3, 5], expandRatios: [4, 6], stride: 2, se: true, activation: 'swish' },
+  ],
+  lastConv: { widths: [128, 160], expandRatio: 6, activation: 'swish' },
+};

@@ -1,0 +1,72 @@
+/**
+ * A small seeded PRNG (sfc32 seeded through splitmix32). Every random choice in supernas goes
+ * through one of these, so a run is reproducible from its seed. `state()` / `fromState()` let a
+ * resumed run continue the exact same sequence.
+ */
+export interface Rng {
+  /** Uniform float in [0, 1). */
+  next(): number;
+  /** Uniform integer in [0, n). */
+  int(n: number): number;
+  /** A uniformly chosen element of a non-empty array. */
+  choice<T>(items: readonly T[]): T;
+  /** Standard normal (Box-Muller). */
+  normal(): number;
+  /** Uint32 state, enough to restore the generator exactly. */
+  state(): [number, number, number, number];
+  /** An independent generator derived from this one (for a sub-component). */
+  fork(): Rng;
+}
+
+function splitmix32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x9e3779b9) >>> 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+}
+
+export function createRng(seed: number): Rng {
+  if (!Number.isFinite(seed)) throw new RangeError(`createRng: seed must be a finite number, got ${seed}`);
+  const mix = splitmix32(Math.floor(seed));
+  const rng = rngFromState([mix(), mix(), mix(), mix()]);
+  // Discard the first outputs: sfc32 mixes poorly in its first few steps.
+  for (let i = 0; i < 12; i++) rng.next();
+  return rng;
+}
+
+export function rngFromState(initial: readonly number[]): Rng {
+  if (initial.length !== 4) throw new RangeError(`rngFromState: expected 4 uint32 words, got ${initial.length}`);
+  let [a, b, c, d] = initial.map((v) => v >>> 0) as [number, number, number, number];
+  const nextUint32 = (): number => {
+    const t = (((a + b) >>> 0) + d) >>> 0;
+    d = (d + 1) >>> 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) >>> 0;
+    c = ((c << 21) | (c >>> 11)) >>> 0;
+    c = (c + t) >>> 0;
+    return t;
+  };
+  const rng: Rng = {
+    next: () => nextUint32() / 4294967296,
+    int: (n) => {
+      if (!(n >= 1)) throw new RangeError(`Rng.int: n must be >= 1, got ${n}`);
+      return Math.floor(rng.next() * n);
+    },
+    choice: (items) => {
+      if (items.length === 0) throw new RangeError('Rng.choice: cannot choose from an empty array');
+      return items[rng.int(items.length)] as (typeof items)[number];
+    },
+    normal: () => {
+      const u = 1 - rng.next();
+      const v = rng.next();
+      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    },
+    state: () => [a, b, c, d],
+    fork: () => createRng(nextUint32()),
+  };
+  return rng;
+}
