@@ -1,1 +1,2 @@
 export { registerGradients } from './register-gradients.js';
+export type { ApplyOptions, StaticNode, StaticSubnet, Supernet } from './types.js';
