@@ -1,4 +1,41 @@
-export type { Activation, ArchConfig, FirstConvSpace, LastConvSpace, SearchSpace, StageSpace } from './types.js';
+export {
+  type ArchGene,
+  type ArchListField,
+  archFromGeneValues,
+  archGenes,
+  geneValue,
+} from './arch-genes.js';
+export { archKey } from './arch-key.js';
+export { countSubnets } from './count-subnets.js';
+export { type CrossoverArchOptions, crossoverArch } from './crossover-arch.js';
+export {
+  type ArchEncoding,
+  ArchEncodingError,
+  decodeArch,
+  type EncodeArchOptions,
+  encodeArch,
+  encodedLength,
+} from './encode-arch.js';
+export { maxArch, minArch } from './extreme-archs.js';
+export { getSearchSpace, type PresetName, presetNames } from './get-search-space.js';
+export {
+  type ArchField,
+  type InvalidArchDetails,
+  InvalidArchError,
+} from './invalid-arch-error.js';
+export { type MutateArchOptions, mutateArch } from './mutate-arch.js';
+export { normalizeArch } from './normalize-arch.js';
 export { attentivenasSpace } from './presets/attentivenas.js';
 export { tinySpace } from './presets/tiny.js';
-export { createRng, rngFromState, type Rng } from './rng.js';
+export { createRng, type Rng, rngFromState } from './rng.js';
+export { sampleArch } from './sample-arch.js';
+export type {
+  Activation,
+  ArchConfig,
+  FirstConvSpace,
+  LastConvSpace,
+  SearchSpace,
+  StageSpace,
+} from './types.js';
+export { UnknownSearchSpaceError } from './unknown-search-space-error.js';
+export { isValidArch, validateArch } from './validate-arch.js';

@@ -30,7 +30,8 @@ function splitmix32(seed: number): () => number {
 }
 
 export function createRng(seed: number): Rng {
-  if (!Number.isFinite(seed)) throw new RangeError(`createRng: seed must be a finite number, got ${seed}`);
+  if (!Number.isFinite(seed))
+    throw new RangeError(`createRng: seed must be a finite number, got ${seed}`);
   const mix = splitmix32(Math.floor(seed));
   const rng = rngFromState([mix(), mix(), mix(), mix()]);
   // Discard the first outputs: sfc32 mixes poorly in its first few steps.
@@ -39,7 +40,8 @@ export function createRng(seed: number): Rng {
 }
 
 export function rngFromState(initial: readonly number[]): Rng {
-  if (initial.length !== 4) throw new RangeError(`rngFromState: expected 4 uint32 words, got ${initial.length}`);
+  if (initial.length !== 4)
+    throw new RangeError(`rngFromState: expected 4 uint32 words, got ${initial.length}`);
   let [a, b, c, d] = initial.map((v) => v >>> 0) as [number, number, number, number];
   const nextUint32 = (): number => {
     const t = (((a + b) >>> 0) + d) >>> 0;

@@ -1,0 +1,150 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+export const backendChoices = ['auto', 'tensorflow', 'webgpu', 'native', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof backendChoices)[number];
+
+export interface SelectedBackend {
+  /** The tfjs backend name now active. */
+  readonly name: string;
+  /** A line for the user: what runs, and why. */
+  readonly description: string;
+}
+
+/** A backend that is not installed or not usable here; the message says how to get it. */
+export class BackendUnavailableError extends Error {
+  override readonly name = 'BackendUnavailableError';
+  constructor(
+    readonly backend: string,
+    readonly reason: string,
+    readonly howToInstall: string,
+  ) {
+    super(`Backend '${backend}' is not available: ${reason}. ${howToInstall}`);
+  }
+}
+
+function firstLine(error: unknown): string {
+  return String((error as Error)?.message ?? error).split('\n')[0] ?? '';
+}
+
+async function tryTensorflow(): Promise<SelectedBackend> {
+  const failures: string[] = [];
+  for (const [specifier, label] of [
+    ['@tensorflow/tfjs-node-gpu', 'libtensorflow with CUDA'],
+    ['@tensorflow/tfjs-node', 'libtensorflow on CPU'],
+  ] as const) {
+    try {
+      await import(specifier);
+      if (await tf.setBackend('tensorflow')) {
+        return { name: 'tensorflow', description: `tensorflow (${specifier}, ${label})` };
+      }
+      failures.push(`${specifier}: setBackend('tensorflow') failed`);
+    } catch (error) {
+      failures.push(`${specifier}: ${firstLine(error)}`);
+    }
+  }
+  throw new BackendUnavailableError(
+    'tensorflow',
+    failures.join('; '),
+    'On a machine that can download libtensorflow, run `pnpm add @tensorflow/tfjs-node-gpu` (CUDA) or `pnpm add @tensorflow/tfjs-node` in apps/train and allow its build script.',
+  );
+}
+
+async function tryWebgpu(requireHardware: boolean): Promise<SelectedBackend> {
+  const howTo =
+    'WebGPU in Node needs the optional `webgpu` package (Dawn) and a Vulkan driver for a GPU; in a browser use the evaluator.';
+  let adapterInfo = 'unknown adapter';
+  try {
+    const globalScope = globalThis as unknown as { navigator?: { gpu?: unknown } };
+    if (globalScope.navigator?.gpu === undefined) {
+      const dawn = (await import('webgpu')) as unknown as {
+        create: (flags: string[]) => unknown;
+        globals: Record<string, unknown>;
+      };
+      Object.assign(globalThis, dawn.globals);
+      Object.defineProperty(globalThis, 'navigator', {
+        value: { ...(globalScope.navigator ?? {}), gpu: dawn.create([]) },
+        configurable: true,
+        writable: true,
+      });
+    }
+    const gpu = (globalThis as unknown as { navigator: { gpu: { requestAdapter(): Promise<unknown> } } }).navigator.gpu;
+    const adapter = (await gpu.requestAdapter()) as {
+      isFallbackAdapter?: boolean;
+      info?: { vendor?: string; architecture?: string; description?: string };
+    } | null;
+    if (adapter === null) throw new Error('no WebGPU adapter');
+    adapterInfo = [adapter.info?.vendor, adapter.info?.architecture, adapter.info?.description].filter(Boolean).join(' ') || 'adapter';
+    if (requireHardware && adapter.isFallbackAdapter === true) {
+      throw new Error(`only a software adapter (${adapterInfo})`);
+    }
+  } catch (error) {
+    throw new BackendUnavailableError('webgpu', firstLine(error), howTo);
+  }
+  await import('@tensorflow/tfjs-backend-webgpu');
+  if (!(await tf.setBackend('webgpu'))) {
+    throw new BackendUnavailableError('webgpu', 'tfjs could not initialise the webgpu backend', howTo);
+  }
+  return { name: 'webgpu', description: `webgpu (${adapterInfo})` };
+}
+
+async function tryNative(): Promise<SelectedBackend> {
+  const native = await import('@supernas/backend-native');
+  try {
+    const name = native.enableNativeBackend();
+    if (!(await tf.setBackend(name))) throw new Error(`setBackend('${name}') failed`);
+    return { name, description: `${name} (oneDNN kernels through @supernas/backend-native)` };
+  } catch (error) {
+    throw new BackendUnavailableError(
+      'native',
+      firstLine(error),
+      'Install oneDNN (`apt-get install libdnnl-dev`) and rebuild: `pnpm --filter @supernas/backend-native build`.',
+    );
+  }
+}
+
+async function tryWasm(): Promise<SelectedBackend> {
+  await import('@tensorflow/tfjs-backend-wasm');
+  const { registerWasmBackprop } = await import('@supernas/wasm-backprop');
+  registerWasmBackprop();
+  if (!(await tf.setBackend('wasm'))) {
+    throw new BackendUnavailableError('wasm', 'the wasm binary did not load', 'Reinstall @tensorflow/tfjs-backend-wasm.');
+  }
+  return { name: 'wasm', description: 'wasm (XNNPACK with SIMD, supernas backprop kernels)' };
+}
+
+async function tryCpu(): Promise<SelectedBackend> {
+  await import('@tensorflow/tfjs-backend-cpu');
+  await tf.setBackend('cpu');
+  return { name: 'cpu', description: 'cpu (pure JavaScript: slow, for tests and tiny jobs)' };
+}
+
+/**
+ * Activates a tfjs backend. `auto` prefers libtensorflow (tfjs-node-gpu, then tfjs-node), then
+ * WebGPU on a hardware adapter, then our oneDNN kernels, then wasm, then cpu; `notes` receives
+ * one line per backend that was skipped and why.
+ */
+export async function selectBackend(choice: BackendChoice, notes: (line: string) => void = () => {}): Promise<SelectedBackend> {
+  switch (choice) {
+    case 'tensorflow':
+      return tryTensorflow();
+    case 'webgpu':
+      return tryWebgpu(false);
+    case 'native':
+      return tryNative();
+    case 'wasm':
+      return tryWasm();
+    case 'cpu':
+      return tryCpu();
+    case 'auto': {
+      const attempts: Array<() => Promise<SelectedBackend>> = [tryTensorflow, () => tryWebgpu(true), tryNative, tryWasm];
+      for (const attempt of attempts) {
+        try {
+          return await attempt();
+        } catch (error) {
+          notes(`skipped: ${firstLine(error)}`);
+        }
+      }
+      return tryCpu();
+    }
+  }
+}

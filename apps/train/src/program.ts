@@ -1,0 +1,49 @@
+import { createRequire } from 'node:module';
+import { Command, CommanderError } from 'commander';
+import { type CliIo, processIo } from './cli-io.js';
+import { registerFlopsCommand } from './commands/flops.js';
+import { registerSpaceCommands } from './commands/space-show.js';
+import { isUserError } from './user-errors.js';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+/**
+ * The `supernas` command tree, writing through `io`. Commands live one per file under
+ * `commands/`, each with a `register...(program, io)`; they must be added with
+ * `program.command(...)` (not `addCommand`) so they inherit the output and exit settings below.
+ * Commander errors are thrown as `CommanderError` instead of exiting, so tests run in-process.
+ */
+export function buildProgram(io: CliIo = processIo): Command {
+  const program = new Command('supernas')
+    .description('Train weight-sharing supernets and search them for efficient subnets.')
+    .version(version)
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)');
+  registerSpaceCommands(program, io);
+  registerFlopsCommand(program, io);
+  return program;
+}
+
+/**
+ * Runs one command line (without `node` and the script path) and returns the exit code: 0 on
+ * success, commander's code for usage errors (already printed), 1 for bad input (one line on
+ * stderr, no stack) and for unexpected errors (with the stack, since those are bugs).
+ */
+export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (isUserError(error)) {
+      io.stderr(`error: ${error.message}\n`);
+      return 1;
+    }
+    io.stderr(
+      `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    return 1;
+  }
+}

@@ -1,0 +1,34 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import {
+  type ArchConfig,
+  normalizeArch,
+  type SearchSpace,
+  validateArch,
+} from '@supernas/search-space';
+import { parse as parseYaml } from 'yaml';
+import { CliUsageError } from './user-errors.js';
+
+/**
+ * Reads an arch from a JSON or YAML file (YAML unless the name ends in `.json`), in camelCase or
+ * the reference repos' snake_case, and checks it against the space. A missing or unparsable
+ * file is a `CliUsageError`; a bad arch is an `InvalidArchError`.
+ */
+export async function readArchFile(path: string, space: SearchSpace): Promise<ArchConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new CliUsageError(`Cannot read arch file ${path}: ${reason}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    const firstLine = String((error as Error).message).split('\n')[0];
+    throw new CliUsageError(`Cannot parse arch file ${path}: ${firstLine}`);
+  }
+  return validateArch(space, normalizeArch(parsed));
+}

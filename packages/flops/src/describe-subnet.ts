@@ -1,0 +1,153 @@
+import {
+  type Activation,
+  type ArchConfig,
+  type SearchSpace,
+  validateArch,
+} from '@supernas/search-space';
+import { convOutputSize, midChannels, seChannels } from './make-divisible.js';
+
+/**
+ * How a block's input reaches its output, as in the reference `ShortcutLayer`: every MBConv
+ * block is residual. A stride > 1 shortcut average-pools with kernel = stride (zero padding 1
+ * when the side is odd, counted in the average, so the output side is `ceil(side / stride)`);
+ * a width change adds a 1x1 conv (no bias, no BN) after the pooling.
+ */
+export type ShortcutKind = 'identity' | 'avg-pool' | 'conv' | 'avg-pool-conv';
+
+/** The stem: k x k conv (no bias) + BN + activation. */
+export interface StemLayout {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: number;
+  readonly stride: number;
+  readonly inputSize: number;
+  readonly outputSize: number;
+  readonly activation: Activation;
+}
+
+/**
+ * One MBConv block of a subnet: [1x1 expand conv + BN + act] (absent when `expandRatio` is 1),
+ * k x k depthwise conv (stride here) + BN + act, [SE: pool, 1x1 reduce to `seChannels` with
+ * bias, ReLU, 1x1 expand back with bias, hard sigmoid, multiply], 1x1 project conv + BN (no
+ * act), plus the shortcut. Convs have no bias unless stated.
+ */
+export interface BlockLayout {
+  /** Stage index (0 for `mb1`). */
+  readonly stage: number;
+  readonly stageName: string;
+  /** Index of the block within its stage; block 0 carries the stage stride. */
+  readonly layer: number;
+  readonly inChannels: number;
+  /** Width of the expand conv output and depthwise conv: `make_divisible(round(in * e), 8)`. */
+  readonly midChannels: number;
+  /** SE squeeze width `make_divisible(mid // 4, 8)`; 0 when the stage has no SE. */
+  readonly seChannels: number;
+  readonly outChannels: number;
+  readonly expandRatio: number;
+  /** Whether the block has its 1x1 expand conv (`expandRatio !== 1`). */
+  readonly hasExpandConv: boolean;
+  readonly kernelSize: number;
+  readonly stride: number;
+  readonly inputSize: number;
+  readonly outputSize: number;
+  readonly shortcut: ShortcutKind;
+  readonly activation: Activation;
+}
+
+/**
+ * The v3 head: 1x1 conv to `expandChannels` + BN + act at `inputSize`, global average pool,
+ * 1x1 conv to `featureChannels` (no bias, no BN, as the reference extracts it) + act, then the
+ * linear classifier (with bias).
+ */
+export interface HeadLayout {
+  readonly inChannels: number;
+  readonly expandChannels: number;
+  readonly featureChannels: number;
+  readonly inputSize: number;
+  readonly activation: Activation;
+}
+
+export interface SubnetLayout {
+  readonly resolution: number;
+  readonly stem: StemLayout;
+  readonly blocks: readonly BlockLayout[];
+  readonly head: HeadLayout;
+}
+
+export interface DescribeSubnetOptions {
+  /** Image channels; 3 unless the data is greyscale. */
+  readonly inputChannels?: number;
+}
+
+/**
+ * The static network an arch selects: every conv's channels, kernel, stride and feature-map
+ * side. This is the block-structure math that FLOPs counting and weight slicing share; the
+ * elastic package builds layers from it. Validates the arch first (`InvalidArchError`).
+ */
+export function describeSubnet(
+  space: SearchSpace,
+  arch: ArchConfig,
+  options: DescribeSubnetOptions = {},
+): SubnetLayout {
+  validateArch(space, arch);
+  const { firstConv } = space;
+  const stemWidth = arch.width[0] as number;
+  const stemSize = convOutputSize(arch.resolution, firstConv.kernelSize, firstConv.stride);
+  const stem: StemLayout = {
+    inChannels: options.inputChannels ?? 3,
+    outChannels: stemWidth,
+    kernelSize: firstConv.kernelSize,
+    stride: firstConv.stride,
+    inputSize: arch.resolution,
+    outputSize: stemSize,
+    activation: firstConv.activation,
+  };
+  const blocks: BlockLayout[] = [];
+  let channels = stemWidth;
+  let size = stemSize;
+  space.stages.forEach((stage, s) => {
+    const outChannels = arch.width[s + 1] as number;
+    const kernelSize = arch.kernelSize[s] as number;
+    const expandRatio = arch.expandRatio[s] as number;
+    for (let layer = 0; layer < (arch.depth[s] as number); layer++) {
+      const stride = layer === 0 ? stage.stride : 1;
+      const mid = midChannels(channels, expandRatio);
+      const outputSize = convOutputSize(size, kernelSize, stride);
+      const pools = stride > 1;
+      const projects = channels !== outChannels;
+      blocks.push({
+        stage: s,
+        stageName: stage.name,
+        layer,
+        inChannels: channels,
+        midChannels: mid,
+        seChannels: stage.se ? seChannels(mid) : 0,
+        outChannels,
+        expandRatio,
+        hasExpandConv: expandRatio !== 1,
+        kernelSize,
+        stride,
+        inputSize: size,
+        outputSize,
+        shortcut: pools
+          ? projects
+            ? 'avg-pool-conv'
+            : 'avg-pool'
+          : projects
+            ? 'conv'
+            : 'identity',
+        activation: stage.activation,
+      });
+      channels = outChannels;
+      size = outputSize;
+    }
+  });
+  const head: HeadLayout = {
+    inChannels: channels,
+    expandChannels: channels * space.lastConv.expandRatio,
+    featureChannels: arch.width[space.stages.length + 1] as number,
+    inputSize: size,
+    activation: space.lastConv.activation,
+  };
+  return { resolution: arch.resolution, stem, blocks, head };
+}

@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { countSubnets } from './count-subnets.js';
+import { attentivenasSpace } from './presets/attentivenas.js';
+import { tinySpace } from './presets/tiny.js';
+
+describe('countSubnets', () => {
+  it('multiplies the choices of every gene (4.4e11 for attentivenas)', () => {
+    expect(countSubnets(attentivenasSpace)).toBe(440_301_256_704);
+  });
+
+  it('counts the tiny space', () => {
+    // 3 resolutions * 2 * 2 (first and last conv) * mb1 8 * mb2 24 * mb3 36 * mb4 16
+    expect(countSubnets(tinySpace)).toBe(3 * 2 * 2 * 8 * 24 * 36 * 16);
+  });
+});

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { createRng, rngFromState } from './rng.js';
+
+describe('createRng', () => {
+  it('repeats its sequence for the same seed and differs for another', () => {
+    const first = Array.from({ length: 5 }, createRng(42).next);
+    expect(Array.from({ length: 5 }, createRng(42).next)).toEqual(first);
+    expect(Array.from({ length: 5 }, createRng(43).next)).not.toEqual(first);
+  });
+
+  it('draws integers in range', () => {
+    const rng = createRng(1);
+    for (let i = 0; i < 1000; i++) {
+      const value = rng.int(6);
+      expect(value >= 0 && value < 6 && Number.isInteger(value)).toBe(true);
+    }
+  });
+});
+
+describe('rngFromState', () => {
+  it('continues the exact sequence of a saved generator', () => {
+    const rng = createRng(9);
+    rng.next();
+    const resumed = rngFromState(rng.state());
+    expect(resumed.next()).toBe(rng.next());
+  });
+});
