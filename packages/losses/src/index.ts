@@ -1,0 +1,11 @@
+export {
+  type AdaptiveAlphaDivergenceOptions,
+  adaptiveAlphaDivergence,
+} from './adaptive-alpha-divergence.js';
+export { type AlphaDivergenceOptions, alphaDivergence } from './alpha-divergence.js';
+export {
+  crossEntropyWithLabelSmoothing,
+  type LabelSmoothingOptions,
+} from './cross-entropy-with-label-smoothing.js';
+export { type KlDivergenceOptions, klDivergence } from './kl-divergence.js';
+export { LossArgumentError } from './loss-argument-error.js';

@@ -1,0 +1,145 @@
+import { type FlopsPrior, sampleFlopsTarget } from '@supernas/flops';
+import { type ArchConfig, type Rng, rngFromState, type SearchSpace } from '@supernas/search-space';
+import { checkRngState, checkStateKind } from './check-state.js';
+import { drawArchInFlopsRange } from './draw-arch-in-flops-range.js';
+import type { RankArchs, SampleContext, Sampler, SamplerState } from './sampler.js';
+import { SamplerError } from './sampler-error.js';
+import { formatStats, StatsRecorder } from './stats-recorder.js';
+
+export interface AttentiveSamplerOptions {
+  readonly space: SearchSpace;
+  /** The FLOPs prior (`flopsPrior`) the targets are drawn from; its bins are the targets. */
+  readonly prior: FlopsPrior;
+  /** Candidates drawn in the target bin and ranked per call; AttentiveNAS uses 3. */
+  readonly candidates: number;
+  /** 'best' trains the lowest-scoring candidate (BestUp), 'worst' the highest (WorstUp). */
+  readonly mode: 'best' | 'worst';
+  /** Scores candidates, lower is better; `context.rank` overrides it for one call. */
+  readonly rank?: RankArchs;
+  readonly rng: Rng;
+  readonly numClasses: number;
+  readonly inputChannels?: number;
+  /** Uniform draws per candidate before the closest one is taken. Default 100. */
+  readonly maxTries?: number;
+}
+
+/**
+ * AttentiveNAS' attentive sampler: each call draws a FLOPs target bin from the prior, draws
+ * `candidates` archs uniformly among those in that bin (rejection sampling, see
+ * `drawArchInFlopsRange`), scores them with `rank` and returns the best or worst one. Ties go
+ * to the earlier candidate. With a single candidate there is nothing to compare and `rank` is
+ * not called. Counts draws, acceptances and fallbacks for the training log.
+ */
+export function attentiveSampler(options: AttentiveSamplerOptions): Sampler {
+  const { space, prior, candidates, mode, numClasses, inputChannels } = options;
+  const maxTries = options.maxTries ?? 100;
+  const name = `attentive-${mode}`;
+  checkOptions(name, options, maxTries);
+  const lastBin = prior.binEdges.length - 2;
+  let rng = options.rng;
+  const recorder = new StatsRecorder(name, prior.binEdges);
+
+  return {
+    name,
+    async sample(context: SampleContext = {}): Promise<ArchConfig[]> {
+      const target = sampleFlopsTarget(prior, rng);
+      const range = { low: target.low, high: target.high, includeHigh: target.bin === lastBin };
+      const drawn = Array.from({ length: candidates }, () =>
+        drawArchInFlopsRange(space, range, { rng, numClasses, inputChannels, maxTries }),
+      );
+      for (const candidate of drawn) {
+        recorder.add('candidateDraws', candidate.draws);
+        recorder.add('acceptedDraws', candidate.inRange ? 1 : 0);
+        recorder.add('candidates');
+        recorder.add('fallbacks', candidate.inRange ? 0 : 1);
+      }
+      const chosen =
+        drawn[
+          candidates > 1 ? await chooseIndex(name, mode, drawn, context, options.rank, recorder) : 0
+        ];
+      const { arch, mflops } = chosen as (typeof drawn)[number];
+      recorder.add('calls');
+      recorder.add('archs');
+      recorder.recordFlops(mflops);
+      return [arch];
+    },
+    stats: () => recorder.snapshot(),
+    report: () => formatStats(recorder.snapshot()),
+    state: (): SamplerState => ({
+      sampler: name,
+      rng: rng.state(),
+      stats: recorder.snapshot(),
+      inner: null,
+    }),
+    restore(state: SamplerState): void {
+      checkStateKind(name, state);
+      const words = checkRngState(name, state.rng);
+      recorder.restore(state.stats);
+      rng = rngFromState(words);
+    },
+  };
+}
+
+async function chooseIndex(
+  name: string,
+  mode: 'best' | 'worst',
+  drawn: readonly { arch: ArchConfig }[],
+  context: SampleContext,
+  defaultRank: RankArchs | undefined,
+  recorder: StatsRecorder,
+): Promise<number> {
+  const rank = context.rank ?? defaultRank;
+  if (!rank)
+    throw new SamplerError(name, 'rank', rank, 'a function, in the options or the sample context');
+  const scores = await rank(
+    drawn.map((candidate) => candidate.arch),
+    context,
+  );
+  recorder.add('rankCalls');
+  if (
+    !Array.isArray(scores) ||
+    scores.length !== drawn.length ||
+    scores.some((score) => typeof score !== 'number' || Number.isNaN(score))
+  ) {
+    throw new SamplerError(
+      name,
+      'rank result',
+      scores,
+      `${drawn.length} numbers (one score per candidate, no NaN)`,
+    );
+  }
+  let chosen = 0;
+  for (let i = 1; i < scores.length; i++) {
+    const better = mode === 'best' ? scores[i]! < scores[chosen]! : scores[i]! > scores[chosen]!;
+    if (better) chosen = i;
+  }
+  return chosen;
+}
+
+function checkOptions(name: string, options: AttentiveSamplerOptions, maxTries: number): void {
+  const { candidates, mode, numClasses, prior } = options;
+  if (mode !== 'best' && mode !== 'worst')
+    throw new SamplerError('attentiveSampler', 'mode', mode, "'best' or 'worst'");
+  for (const [argument, value] of [
+    ['candidates', candidates],
+    ['maxTries', maxTries],
+    ['numClasses', numClasses],
+  ] as const) {
+    if (!(Number.isInteger(value) && value >= 1))
+      throw new SamplerError(name, argument, value, 'a positive integer');
+  }
+  const edges = prior?.binEdges;
+  const ascending =
+    Array.isArray(edges) &&
+    edges.every(
+      (edge, i) => Number.isFinite(edge) && (i === 0 || edge >= (edges[i - 1] as number)),
+    );
+  if (!ascending || edges.length < 2 || prior.probabilities?.length !== edges.length - 1) {
+    throw new SamplerError(
+      name,
+      'prior',
+      prior?.binEdges,
+      'a FlopsPrior with ascending binEdges, one more than its probabilities',
+    );
+  }
+}

@@ -1,0 +1,73 @@
+import type { ArchConfig } from '@supernas/search-space';
+
+/**
+ * Scores candidate archs for the attentive sampler, lower is better: the trainer passes the
+ * no-grad loss of each candidate on the current mini-batch, or a predictor's error estimate.
+ * Returns one number per arch, in order.
+ */
+export type RankArchs = (
+  archs: readonly ArchConfig[],
+  context: SampleContext,
+) => Promise<readonly number[]> | readonly number[];
+
+/** What a training step tells its sampler. */
+export interface SampleContext {
+  /** Training step, for logs and for rank callbacks that look at the current batch. */
+  readonly step?: number;
+  /** Overrides the attentive sampler's `rank` for this step (e.g. bound to this step's batch). */
+  readonly rank?: RankArchs;
+}
+
+/** Subnet MFLOPs counted into bins: bin i is [binEdges[i], binEdges[i+1]), the last closed. */
+export interface FlopsHistogram {
+  readonly binEdges: readonly number[];
+  readonly counts: readonly number[];
+  /** Archs whose MFLOPs fall outside the edges (a prior built for another numClasses). */
+  readonly outOfRange: number;
+}
+
+/** What a sampler has sampled so far, for the training log. Counters not used by a kind stay 0. */
+export interface SamplerStats {
+  readonly sampler: string;
+  /** `sample()` calls. */
+  readonly calls: number;
+  /** Archs returned. */
+  readonly archs: number;
+  /** MFLOPs of the returned archs, when the sampler knows bins (attentive, or given them). */
+  readonly flopsHistogram: FlopsHistogram | null;
+  /** Attentive: archs drawn and FLOPs-counted while looking for candidates in a target bin. */
+  readonly candidateDraws: number;
+  /** Attentive: draws that landed in their target bin. */
+  readonly acceptedDraws: number;
+  /** Attentive: candidates produced (accepted or fallback). */
+  readonly candidates: number;
+  /** Attentive: candidates taken outside the target bin because `maxTries` ran out. */
+  readonly fallbacks: number;
+  /** Attentive: calls of the rank callback. */
+  readonly rankCalls: number;
+  /** Sandwich: the inner sampler's stats. */
+  readonly inner: SamplerStats | null;
+}
+
+/** Everything a resumed run needs to continue the exact same sequence. JSON-serialisable. */
+export interface SamplerState {
+  readonly sampler: string;
+  /** `Rng.state()` of the sampler's generator, or null for a sampler without one. */
+  readonly rng: readonly number[] | null;
+  readonly stats: SamplerStats;
+  readonly inner: SamplerState | null;
+}
+
+export interface Sampler {
+  /** 'uniform', 'sandwich', 'attentive-best' or 'attentive-worst'. */
+  readonly name: string;
+  /** The archs to train in one step. */
+  sample(context?: SampleContext): Promise<ArchConfig[]>;
+  stats(): SamplerStats;
+  /** A one-line summary of `stats()` for progress output. */
+  report(): string;
+  /** A snapshot to store in a checkpoint. */
+  state(): SamplerState;
+  /** Continues from a snapshot taken by a sampler of the same kind and configuration. */
+  restore(state: SamplerState): void;
+}
