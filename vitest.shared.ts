@@ -6,7 +6,10 @@ const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
 // Tests import sibling packages from source, so a test run never needs a prior build.
 export const sharedConfig = defineConfig({
   resolve: {
-    alias: [{ find: /^@supernas\/([a-z-]+)$/, replacement: `${packagesDir}$1/src/index.ts` }],
+    alias: [
+      { find: /^@supernas\/elastic\/node$/, replacement: `${packagesDir}elastic/src/io/node.ts` },
+      { find: /^@supernas\/([a-z-]+)$/, replacement: `${packagesDir}$1/src/index.ts` },
+    ],
   },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],

@@ -1,3 +1,6 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 
 export const backendChoices = ['auto', 'tensorflow', 'webgpu', 'native', 'wasm', 'cpu'] as const;
@@ -26,12 +29,37 @@ function firstLine(error: unknown): string {
   return String((error as Error)?.message ?? error).split('\n')[0] ?? '';
 }
 
+/**
+ * Why a tfjs-node package cannot load, checked without importing it: a failed import registers
+ * hundreds of kernels before it throws, and the next package's import then warns about each.
+ */
+function missingTensorflowBinding(specifier: string): string | undefined {
+  let packageDir: string;
+  try {
+    packageDir = dirname(createRequire(import.meta.url).resolve(`${specifier}/package.json`));
+  } catch {
+    return 'not installed';
+  }
+  const libDir = join(packageDir, 'lib');
+  const hasBinding =
+    existsSync(libDir) &&
+    readdirSync(libDir).some((entry) => existsSync(join(libDir, entry, 'tfjs_binding.node')));
+  return hasBinding
+    ? undefined
+    : 'installed without its libtensorflow binding (its install script could not download libtensorflow)';
+}
+
 async function tryTensorflow(): Promise<SelectedBackend> {
   const failures: string[] = [];
   for (const [specifier, label] of [
     ['@tensorflow/tfjs-node-gpu', 'libtensorflow with CUDA'],
     ['@tensorflow/tfjs-node', 'libtensorflow on CPU'],
   ] as const) {
+    const missing = missingTensorflowBinding(specifier);
+    if (missing !== undefined) {
+      failures.push(`${specifier}: ${missing}`);
+      continue;
+    }
     try {
       await import(specifier);
       if (await tf.setBackend('tensorflow')) {
@@ -67,13 +95,18 @@ async function tryWebgpu(requireHardware: boolean): Promise<SelectedBackend> {
         writable: true,
       });
     }
-    const gpu = (globalThis as unknown as { navigator: { gpu: { requestAdapter(): Promise<unknown> } } }).navigator.gpu;
+    const gpu = (
+      globalThis as unknown as { navigator: { gpu: { requestAdapter(): Promise<unknown> } } }
+    ).navigator.gpu;
     const adapter = (await gpu.requestAdapter()) as {
       isFallbackAdapter?: boolean;
       info?: { vendor?: string; architecture?: string; description?: string };
     } | null;
     if (adapter === null) throw new Error('no WebGPU adapter');
-    adapterInfo = [adapter.info?.vendor, adapter.info?.architecture, adapter.info?.description].filter(Boolean).join(' ') || 'adapter';
+    adapterInfo =
+      [adapter.info?.vendor, adapter.info?.architecture, adapter.info?.description]
+        .filter(Boolean)
+        .join(' ') || 'adapter';
     if (requireHardware && adapter.isFallbackAdapter === true) {
       throw new Error(`only a software adapter (${adapterInfo})`);
     }
@@ -82,7 +115,11 @@ async function tryWebgpu(requireHardware: boolean): Promise<SelectedBackend> {
   }
   await import('@tensorflow/tfjs-backend-webgpu');
   if (!(await tf.setBackend('webgpu'))) {
-    throw new BackendUnavailableError('webgpu', 'tfjs could not initialise the webgpu backend', howTo);
+    throw new BackendUnavailableError(
+      'webgpu',
+      'tfjs could not initialise the webgpu backend',
+      howTo,
+    );
   }
   return { name: 'webgpu', description: `webgpu (${adapterInfo})` };
 }
@@ -90,9 +127,13 @@ async function tryWebgpu(requireHardware: boolean): Promise<SelectedBackend> {
 async function tryNative(): Promise<SelectedBackend> {
   const native = await import('@supernas/backend-native');
   try {
-    const name = native.enableNativeBackend();
+    const info = native.enableNativeBackend();
+    const name = info.backendName;
     if (!(await tf.setBackend(name))) throw new Error(`setBackend('${name}') failed`);
-    return { name, description: `${name} (oneDNN kernels through @supernas/backend-native)` };
+    return {
+      name,
+      description: `${name} (oneDNN ${info.onednn} ${info.isa}, ${info.threads} threads, ${info.nativeKernels.length} native kernels)`,
+    };
   } catch (error) {
     throw new BackendUnavailableError(
       'native',
@@ -107,7 +148,11 @@ async function tryWasm(): Promise<SelectedBackend> {
   const { registerWasmBackprop } = await import('@supernas/wasm-backprop');
   registerWasmBackprop();
   if (!(await tf.setBackend('wasm'))) {
-    throw new BackendUnavailableError('wasm', 'the wasm binary did not load', 'Reinstall @tensorflow/tfjs-backend-wasm.');
+    throw new BackendUnavailableError(
+      'wasm',
+      'the wasm binary did not load',
+      'Reinstall @tensorflow/tfjs-backend-wasm.',
+    );
   }
   return { name: 'wasm', description: 'wasm (XNNPACK with SIMD, supernas backprop kernels)' };
 }
@@ -123,7 +168,10 @@ async function tryCpu(): Promise<SelectedBackend> {
  * WebGPU on a hardware adapter, then our oneDNN kernels, then wasm, then cpu; `notes` receives
  * one line per backend that was skipped and why.
  */
-export async function selectBackend(choice: BackendChoice, notes: (line: string) => void = () => {}): Promise<SelectedBackend> {
+export async function selectBackend(
+  choice: BackendChoice,
+  notes: (line: string) => void = () => {},
+): Promise<SelectedBackend> {
   switch (choice) {
     case 'tensorflow':
       return tryTensorflow();
@@ -136,7 +184,12 @@ export async function selectBackend(choice: BackendChoice, notes: (line: string)
     case 'cpu':
       return tryCpu();
     case 'auto': {
-      const attempts: Array<() => Promise<SelectedBackend>> = [tryTensorflow, () => tryWebgpu(true), tryNative, tryWasm];
+      const attempts: Array<() => Promise<SelectedBackend>> = [
+        tryTensorflow,
+        () => tryWebgpu(true),
+        tryNative,
+        tryWasm,
+      ];
       for (const attempt of attempts) {
         try {
           return await attempt();

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { type CliIo, processIo } from './cli-io.js';
 import { registerFlopsCommand } from './commands/flops.js';
 import { registerSpaceCommands } from './commands/space-show.js';
+import { registerTrainCommand } from './commands/train.js';
 import { isUserError } from './user-errors.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -22,6 +23,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     .showHelpAfterError('(add --help for usage)');
   registerSpaceCommands(program, io);
   registerFlopsCommand(program, io);
+  registerTrainCommand(program, io);
   return program;
 }
 

@@ -7,7 +7,7 @@ import {
   validateArch,
 } from '@supernas/search-space';
 import { parse as parseYaml } from 'yaml';
-import { CliUsageError } from './user-errors.js';
+import { CliUsageError } from './cli-usage-error.js';
 
 /**
  * Reads an arch from a JSON or YAML file (YAML unless the name ends in `.json`), in camelCase or

@@ -1,16 +1,14 @@
+import { DatasetError } from '@supernas/data';
+import { CheckpointError, CorruptWeightsError } from '@supernas/elastic';
 import {
   ArchEncodingError,
   InvalidArchError,
   UnknownSearchSpaceError,
 } from '@supernas/search-space';
-
-/** A problem with what the user asked for (a file, a value): reported as one line, exit 1. */
-export class CliUsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CliUsageError';
-  }
-}
+import { NonFiniteLossError, TrainerConfigError } from '@supernas/trainer';
+import { BackendUnavailableError } from './backend.js';
+import { CliUsageError } from './cli-usage-error.js';
+import { ConfigError } from './train/config.js';
 
 /**
  * Error classes that describe bad input rather than a bug: the CLI prints their message alone,
@@ -21,8 +19,17 @@ export const userErrorClasses: (abstract new (...args: never[]) => Error)[] = [
   InvalidArchError,
   UnknownSearchSpaceError,
   ArchEncodingError,
+  ConfigError,
+  BackendUnavailableError,
+  DatasetError,
+  CheckpointError,
+  CorruptWeightsError,
+  NonFiniteLossError,
+  TrainerConfigError,
 ];
 
 export function isUserError(error: unknown): error is Error {
   return userErrorClasses.some((errorClass) => error instanceof errorClass);
 }
+
+export { CliUsageError };

@@ -9,7 +9,9 @@ describe('registerGradients', () => {
     await tf.setBackend('cpu');
     const x = tf.ones([1, 3, 3, 1]);
     const filter = tf.ones([3, 3, 1, 1]);
-    const grad = tf.grad((input) => tf.sum(tf.conv2d(input as tf.Tensor4D, filter as tf.Tensor4D, 1, 'same')));
+    const grad = tf.grad((input) =>
+      tf.sum(tf.conv2d(input as tf.Tensor4D, filter as tf.Tensor4D, 1, 'same')),
+    );
     const dx = grad(x);
     // Each input pixel contributes to as many outputs as its 'same'-padded neighbourhood covers.
     expect(Array.from(dx.dataSync())).toEqual([4, 6, 4, 6, 9, 6, 4, 6, 4]);

@@ -11,6 +11,11 @@ export interface ApplyOptions {
   readonly dropConnect?: number;
   /** Seed for dropout / drop-connect masks; required when either rate is > 0. */
   readonly seed?: number;
+  /**
+   * Drop-connect only in the blocks of the last two stages, as the reference training config
+   * (`drop_connect_only_last_two_stages`). Default true.
+   */
+  readonly dropConnectOnlyLastTwoStages?: boolean;
 }
 
 /**
@@ -68,7 +73,11 @@ export type StaticNode =
     }
   | { readonly kind: 'add'; readonly inputs: readonly [string, string]; readonly output: string }
   /** Broadcasting multiply: `inputs[1]` is [N, 1, 1, C] (the SE gate). */
-  | { readonly kind: 'multiply'; readonly inputs: readonly [string, string]; readonly output: string }
+  | {
+      readonly kind: 'multiply';
+      readonly inputs: readonly [string, string];
+      readonly output: string;
+    }
   /** Global average pool keeping dims: [N, H, W, C] -> [N, 1, 1, C]. */
   | { readonly kind: 'globalAvgPool'; readonly input: string; readonly output: string }
   /** Average pool (shortcut of strided blocks); `ceilMode` as PyTorch's. */
@@ -79,6 +88,11 @@ export type StaticNode =
       readonly size: number;
       readonly stride: number;
       readonly ceilMode: boolean;
+      /**
+       * Zeros added on each spatial side before pooling and counted in the average (PyTorch
+       * `count_include_pad=True`); the reference shortcut pads odd sizes by 1. Absent means 0.
+       */
+      readonly padding?: number;
     }
   /** [N, 1, 1, C] -> [N, C]. */
   | { readonly kind: 'flatten'; readonly input: string; readonly output: string }

@@ -23,8 +23,10 @@ export function accuracyChartSvg(points: readonly ChartPoint[], title: string): 
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = height - margin.top - margin.bottom;
   const toX = (value: number) => margin.left + ((value - xMin) / (xMax - xMin)) * plotWidth;
-  const toY = (value: number) => margin.top + plotHeight - ((value - yMin) / (yMax - yMin)) * plotHeight;
-  const ticks = (low: number, high: number) => Array.from({ length: 5 }, (_, i) => low + ((high - low) * i) / 4);
+  const toY = (value: number) =>
+    margin.top + plotHeight - ((value - yMin) / (yMax - yMin)) * plotHeight;
+  const ticks = (low: number, high: number) =>
+    Array.from({ length: 5 }, (_, i) => low + ((high - low) * i) / 4);
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
@@ -35,13 +37,23 @@ export function accuracyChartSvg(points: readonly ChartPoint[], title: string): 
     `<text x="18" y="${margin.top + plotHeight / 2}" text-anchor="middle" transform="rotate(-90 18 ${margin.top + plotHeight / 2})">top-1 (%)</text>`,
   ];
   for (const tick of ticks(xMin, xMax)) {
-    parts.push(`<line x1="${toX(tick)}" y1="${margin.top + plotHeight}" x2="${toX(tick)}" y2="${margin.top + plotHeight + 5}" stroke="black"/>`);
-    parts.push(`<text x="${toX(tick)}" y="${margin.top + plotHeight + 20}" text-anchor="middle">${tick.toFixed(2)}</text>`);
+    parts.push(
+      `<line x1="${toX(tick)}" y1="${margin.top + plotHeight}" x2="${toX(tick)}" y2="${margin.top + plotHeight + 5}" stroke="black"/>`,
+    );
+    parts.push(
+      `<text x="${toX(tick)}" y="${margin.top + plotHeight + 20}" text-anchor="middle">${tick.toFixed(2)}</text>`,
+    );
   }
   for (const tick of ticks(yMin, yMax)) {
-    parts.push(`<line x1="${margin.left - 5}" y1="${toY(tick)}" x2="${margin.left}" y2="${toY(tick)}" stroke="black"/>`);
-    parts.push(`<line x1="${margin.left}" y1="${toY(tick)}" x2="${margin.left + plotWidth}" y2="${toY(tick)}" stroke="#eee"/>`);
-    parts.push(`<text x="${margin.left - 8}" y="${toY(tick) + 4}" text-anchor="end">${tick.toFixed(1)}</text>`);
+    parts.push(
+      `<line x1="${margin.left - 5}" y1="${toY(tick)}" x2="${margin.left}" y2="${toY(tick)}" stroke="black"/>`,
+    );
+    parts.push(
+      `<line x1="${margin.left}" y1="${toY(tick)}" x2="${margin.left + plotWidth}" y2="${toY(tick)}" stroke="#eee"/>`,
+    );
+    parts.push(
+      `<text x="${margin.left - 8}" y="${toY(tick) + 4}" text-anchor="end">${tick.toFixed(1)}</text>`,
+    );
   }
   for (const point of points) {
     const x = toX(point.mflops);

@@ -9,7 +9,10 @@ export class ProgressBar {
     private readonly label = 'train',
   ) {}
 
-  update(step: number, fields: { loss: number; imagesPerSecond: number; etaSeconds: number }): void {
+  update(
+    step: number,
+    fields: { loss: number; imagesPerSecond: number; etaSeconds: number },
+  ): void {
     const now = Date.now();
     const isLast = step >= this.total;
     if (!isLast && now - this.lastDrawAt < (this.stream.isTTY ? 200 : 10_000)) return;

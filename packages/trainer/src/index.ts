@@ -1,0 +1,22 @@
+export { NonFiniteLossError, TrainerConfigError } from './errors.js';
+export { type LrScheduleConfig, warmupCosineLr } from './lr-schedule.js';
+export { type RankBatch, rankByMinibatchLoss } from './rank-by-loss.js';
+export {
+  type DistillationConfig,
+  isDecayedParameter,
+  resizeBatch,
+  type SandwichStepConfig,
+  type SandwichStepInput,
+  type SubnetLoss,
+  sandwichStep,
+} from './sandwich-step.js';
+export { Sgd, type SgdConfig } from './sgd.js';
+export {
+  type BatchSource,
+  type StepRecord,
+  type TrainConfig,
+  type TrainingState,
+  type TrainLoopInput,
+  trainSupernet,
+  validateTrainConfig,
+} from './train-loop.js';

@@ -1,0 +1,165 @@
+import type { Supernet } from '@supernas/elastic';
+import {
+  adaptiveAlphaDivergence,
+  crossEntropyWithLabelSmoothing,
+  klDivergence,
+} from '@supernas/losses';
+import type { ArchConfig } from '@supernas/search-space';
+import * as tf from '@tensorflow/tfjs-core';
+import { NonFiniteLossError } from './errors.js';
+import type { Sgd } from './sgd.js';
+
+export type DistillationConfig =
+  | {
+      readonly kind: 'alpha';
+      readonly alphaMin: number;
+      readonly alphaMax: number;
+      readonly clip: number;
+    }
+  | { readonly kind: 'kl'; readonly temperature: number }
+  /** Students train on the labels (label-smoothed CE) like the teacher: no distillation. */
+  | { readonly kind: 'none' };
+
+export interface SandwichStepConfig {
+  readonly labelSmoothing: number;
+  /** Dropout and drop-connect apply to the largest subnet only, as in the reference. */
+  readonly dropout: number;
+  readonly dropConnect: number;
+  readonly gradClipValue: number;
+  readonly distillation: DistillationConfig;
+}
+
+export interface SubnetLoss {
+  readonly role: 'max' | 'middle' | 'min';
+  readonly arch: ArchConfig;
+  readonly loss: number;
+}
+
+/** Parameters that get weight decay: conv and linear weights, not BN affine or biases. */
+export function isDecayedParameter(name: string): boolean {
+  return !name.endsWith('.bias') && !/(^|\.)(bn|norm)\.weight$/.test(name);
+}
+
+/** Resizes an NHWC batch to `resolution` (bilinear, half-pixel centres as PyTorch's align_corners=False). */
+export function resizeBatch(images: tf.Tensor4D, resolution: number): tf.Tensor4D {
+  if (images.shape[1] === resolution && images.shape[2] === resolution) return tf.clone(images);
+  return tf.image.resizeBilinear(images, [resolution, resolution], false, true);
+}
+
+function roleOf(index: number, count: number): SubnetLoss['role'] {
+  if (index === 0) return 'max';
+  return index === count - 1 && count > 1 ? 'min' : 'middle';
+}
+
+function distillationLoss(
+  config: DistillationConfig,
+  student: tf.Tensor2D,
+  teacher: tf.Tensor2D,
+  labels: tf.Tensor1D,
+  smoothing: number,
+): tf.Scalar {
+  switch (config.kind) {
+    case 'alpha':
+      return adaptiveAlphaDivergence(student, teacher, config);
+    case 'kl':
+      return klDivergence(student, teacher, { temperature: config.temperature });
+    case 'none':
+      return crossEntropyWithLabelSmoothing(student, labels, { smoothing });
+  }
+}
+
+export interface SandwichStepInput {
+  readonly supernet: Supernet;
+  readonly optimizer: Sgd;
+  /** `[max, ...middle, min]`: the first arch is the teacher. */
+  readonly archs: readonly ArchConfig[];
+  /** A batch at the data pipeline's resolution; resized per arch. */
+  readonly images: tf.Tensor4D;
+  readonly labels: tf.Tensor1D;
+  readonly learningRate: number;
+  readonly step: number;
+  /** Seeds this step's dropout / drop-connect masks, so a resumed run replays them. */
+  readonly seed: number;
+  readonly config: SandwichStepConfig;
+}
+
+/**
+ * One sandwich step as in AttentiveNAS / AlphaNet: the largest subnet trains on label-smoothed
+ * CE with dropout and drop-connect; its logits, detached, supervise the other subnets through
+ * the distillation loss. Gradients accumulate over the subnets, are clipped by value, and one
+ * SGD step follows. A non-finite loss throws before any weight changes.
+ */
+export async function sandwichStep(input: SandwichStepInput): Promise<SubnetLoss[]> {
+  const { supernet, optimizer, archs, images, labels, config } = input;
+  if (archs.length === 0) throw new RangeError('sandwichStep: no archs to train');
+  const parameters = new Map<string, tf.Variable>();
+  for (const name of supernet.trainableNames) parameters.set(name, supernet.variables.get(name)!);
+  const nameOfVariable = new Map<string, string>();
+  for (const [name, variable] of parameters) nameOfVariable.set(variable.name, name);
+  const trainable = [...parameters.values()];
+
+  const accumulated = new Map<string, tf.Tensor>();
+  const losses: SubnetLoss[] = [];
+  let teacher: tf.Tensor2D | undefined;
+  try {
+    for (let index = 0; index < archs.length; index++) {
+      const arch = archs[index]!;
+      const role = roleOf(index, archs.length);
+      const isTeacher = index === 0;
+      const x = resizeBatch(images, arch.resolution);
+      let logitsKept: tf.Tensor2D | undefined;
+      const { value, grads } = tf.variableGrads(() => {
+        const logits = supernet.apply(x, arch, {
+          training: true,
+          dropout: isTeacher ? config.dropout : 0,
+          dropConnect: isTeacher ? config.dropConnect : 0,
+          seed: input.seed * 16 + index,
+        });
+        if (isTeacher) {
+          logitsKept = tf.keep(logits);
+          return crossEntropyWithLabelSmoothing(logits, labels, {
+            smoothing: config.labelSmoothing,
+          });
+        }
+        return distillationLoss(
+          config.distillation,
+          logits,
+          teacher!,
+          labels,
+          config.labelSmoothing,
+        );
+      }, trainable);
+      x.dispose();
+      // Outside the tape the kept logits are constants: the teacher receives no gradient.
+      if (isTeacher) teacher = logitsKept;
+      const loss = (await value.data())[0]!;
+      value.dispose();
+      if (!Number.isFinite(loss)) {
+        tf.dispose(Object.values(grads));
+        throw new NonFiniteLossError(input.step, index, role, arch, loss);
+      }
+      losses.push({ role, arch, loss });
+      for (const [variableName, gradient] of Object.entries(grads)) {
+        const name = nameOfVariable.get(variableName) ?? variableName;
+        const previous = accumulated.get(name);
+        if (previous === undefined) {
+          accumulated.set(name, gradient);
+        } else {
+          accumulated.set(name, tf.add(previous, gradient));
+          previous.dispose();
+          gradient.dispose();
+        }
+      }
+    }
+    const clipped = new Map<string, tf.Tensor>();
+    for (const [name, gradient] of accumulated) {
+      clipped.set(name, tf.clipByValue(gradient, -config.gradClipValue, config.gradClipValue));
+    }
+    optimizer.applyGradients(parameters, clipped, input.learningRate, isDecayedParameter);
+    tf.dispose([...clipped.values()]);
+    return losses;
+  } finally {
+    tf.dispose([...accumulated.values()]);
+    teacher?.dispose();
+  }
+}

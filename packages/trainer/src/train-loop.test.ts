@@ -1,0 +1,175 @@
+import { type BatchIteratorState, createBatchIterator } from '@supernas/data';
+import {
+  createSupernet,
+  disposeCheckpoint,
+  loadCheckpoint,
+  registerGradients,
+  restoreOptimizer,
+  restoreSupernet,
+  saveSupernet,
+} from '@supernas/elastic';
+import { flopsPrior } from '@supernas/flops';
+import {
+  attentiveSampler,
+  type Sampler,
+  type SamplerState,
+  sandwichSampler,
+} from '@supernas/samplers';
+import { createRng } from '@supernas/search-space';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Sgd } from './sgd.js';
+import { microSpace, stripesDataset } from './test-utils/micro.js';
+import { type StepRecord, type TrainConfig, trainSupernet } from './train-loop.js';
+
+const config: TrainConfig = {
+  totalSteps: 6,
+  warmupSteps: 2,
+  baseLr: 0.05,
+  minLr: 0,
+  momentum: 0.9,
+  nesterov: true,
+  weightDecay: 1e-5,
+  seed: 3,
+  checkpointEvery: 3,
+  labelSmoothing: 0.1,
+  dropout: 0.2,
+  dropConnect: 0.2,
+  gradClipValue: 1,
+  distillation: { kind: 'alpha', alphaMin: -1, alphaMax: 1, clip: 5 },
+};
+
+beforeAll(async () => {
+  await registerGradients();
+  await tf.setBackend('cpu');
+});
+
+const dataset = stripesDataset(48, 11);
+const prior = flopsPrior(microSpace, { samples: 400, bins: 4, rng: createRng(5), numClasses: 2 });
+
+function makeSampler(seed: number): Sampler {
+  const rng = createRng(seed);
+  return sandwichSampler({
+    space: microSpace,
+    middle: 1,
+    inner: attentiveSampler({
+      space: microSpace,
+      prior,
+      candidates: 2,
+      mode: 'best',
+      rng: rng.fork(),
+      numClasses: 2,
+    }),
+  });
+}
+
+function snapshot(variables: ReadonlyMap<string, tf.Variable>): Map<string, Float32Array> {
+  return new Map(
+    [...variables].map(([name, variable]) => [name, variable.dataSync() as Float32Array]),
+  );
+}
+
+describe('trainSupernet', () => {
+  it('resumed from a mid-run checkpoint reaches bit-identical weights', async () => {
+    // Uninterrupted run.
+    const straight = createSupernet(microSpace, { numClasses: 2, inputChannels: 1, seed: 9 });
+    const straightRecords: StepRecord[] = [];
+    const straightRun = await trainSupernet({
+      supernet: straight,
+      sampler: makeSampler(21),
+      data: createBatchIterator(dataset, { batchSize: 8, rng: createRng(4), resolution: 12 }),
+      config,
+      onStep: (record) => {
+        straightRecords.push(record);
+      },
+    });
+    expect(straightRun.steps).toBe(6);
+    const expected = snapshot(straight.variables);
+
+    // The same run, killed after its checkpoint at step 3...
+    let saved: tf.io.ModelArtifacts | undefined;
+    const first = createSupernet(microSpace, { numClasses: 2, inputChannels: 1, seed: 9 });
+    const abort = new AbortController();
+    const firstRun = await trainSupernet({
+      supernet: first,
+      sampler: makeSampler(21),
+      data: createBatchIterator(dataset, { batchSize: 8, rng: createRng(4), resolution: 12 }),
+      config,
+      onStep: (record) => {
+        if (record.step === 3) abort.abort();
+      },
+      signal: abort.signal,
+      saveCheckpoint: async (state, optimizer) => {
+        await saveSupernet(
+          first,
+          tf.io.withSaveHandler(async (artifacts) => {
+            saved = artifacts;
+            return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+          }),
+          {
+            optimizer,
+            step: state.step,
+            metadata: { samplerState: state.samplerState, dataState: state.dataState },
+          },
+        );
+      },
+    });
+    expect(firstRun).toMatchObject({ steps: 3, interrupted: true });
+    first.dispose();
+    firstRun.optimizer.dispose();
+
+    // ...and resumed in a fresh process state from that checkpoint.
+    const checkpoint = await loadCheckpoint(tf.io.fromMemory(saved!));
+    expect(checkpoint.step).toBe(3);
+    const resumed = createSupernet(microSpace, { numClasses: 2, inputChannels: 1, seed: 1234 });
+    restoreSupernet(resumed, checkpoint);
+    const optimizer = new Sgd({ momentum: 0.9, nesterov: true, weightDecay: 1e-5 });
+    await restoreOptimizer(optimizer, checkpoint, resumed);
+    const sampler = makeSampler(999);
+    sampler.restore(checkpoint.metadata.samplerState as SamplerState);
+    const resumedRecords: StepRecord[] = [];
+    const resumedRun = await trainSupernet({
+      supernet: resumed,
+      sampler,
+      data: createBatchIterator(dataset, {
+        batchSize: 8,
+        state: checkpoint.metadata.dataState as BatchIteratorState,
+        resolution: 12,
+      }),
+      config,
+      optimizer,
+      startStep: checkpoint.step,
+      onStep: (record) => {
+        resumedRecords.push(record);
+      },
+    });
+    disposeCheckpoint(checkpoint);
+    expect(resumedRun.steps).toBe(6);
+    expect(resumedRecords.map((record) => record.losses.map((entry) => entry.arch))).toEqual(
+      straightRecords.slice(3).map((record) => record.losses.map((entry) => entry.arch)),
+    );
+    expect(resumedRecords.map((record) => record.losses.map((entry) => entry.loss))).toEqual(
+      straightRecords.slice(3).map((record) => record.losses.map((entry) => entry.loss)),
+    );
+    const actual = snapshot(resumed.variables);
+    for (const [name, values] of expected) expect(actual.get(name), name).toEqual(values);
+    straight.dispose();
+    straightRun.optimizer.dispose();
+    resumed.dispose();
+    optimizer.dispose();
+  });
+
+  it('rejects a configuration value out of range, naming it', async () => {
+    const supernet = createSupernet(microSpace, { numClasses: 2, inputChannels: 1, seed: 1 });
+    await expect(
+      trainSupernet({
+        supernet,
+        sampler: makeSampler(1),
+        data: createBatchIterator(dataset, { batchSize: 8, rng: createRng(1), resolution: 12 }),
+        config: { ...config, dropout: 1.5 },
+      }),
+    ).rejects.toThrow(/dropout is 1.5, expected a number in \[0, 1\)/);
+    supernet.dispose();
+  });
+});

@@ -1,0 +1,200 @@
+import type { Supernet } from '@supernas/elastic';
+import type { Sampler, SamplerState } from '@supernas/samplers';
+import type { ArchConfig } from '@supernas/search-space';
+import * as tf from '@tensorflow/tfjs-core';
+import { TrainerConfigError } from './errors.js';
+import { warmupCosineLr } from './lr-schedule.js';
+import { type RankBatch, rankByMinibatchLoss } from './rank-by-loss.js';
+import { type SandwichStepConfig, type SubnetLoss, sandwichStep } from './sandwich-step.js';
+import { Sgd } from './sgd.js';
+
+/** What the loop needs from a data pipeline: NHWC float batches with int labels. */
+export interface BatchSource<State = unknown> {
+  next(resolution?: number): Promise<{
+    readonly images: Float32Array;
+    readonly labels: Int32Array;
+    readonly shape: readonly [number, number, number, number];
+  } | null>;
+  state(): State;
+}
+
+export interface TrainConfig extends SandwichStepConfig {
+  readonly totalSteps: number;
+  readonly warmupSteps: number;
+  readonly baseLr: number;
+  readonly minLr: number;
+  readonly momentum: number;
+  readonly nesterov: boolean;
+  readonly weightDecay: number;
+  readonly seed: number;
+  /** Write a checkpoint every this many steps (and always after the last). 0: only at the end. */
+  readonly checkpointEvery: number;
+}
+
+export interface StepRecord {
+  readonly type: 'step';
+  readonly step: number;
+  readonly learningRate: number;
+  readonly losses: ReadonlyArray<{
+    readonly role: SubnetLoss['role'];
+    readonly loss: number;
+    readonly arch: ArchConfig;
+  }>;
+  readonly imagesPerSecond: number;
+  readonly stepSeconds: number;
+  readonly batchSize: number;
+}
+
+/** The state a checkpoint must hold for a resumed run to continue exactly. */
+export interface TrainingState<DataState = unknown> {
+  /** Steps completed. */
+  readonly step: number;
+  readonly samplerState: SamplerState;
+  readonly dataState: DataState;
+}
+
+export interface TrainLoopInput<DataState = unknown> {
+  readonly supernet: Supernet;
+  readonly sampler: Sampler;
+  readonly data: BatchSource<DataState>;
+  readonly config: TrainConfig;
+  /** Optimizer state to continue from (a resumed run); a fresh one otherwise. */
+  readonly optimizer?: Sgd;
+  /** Steps already completed (a resumed run). */
+  readonly startStep?: number;
+  readonly onStep?: (record: StepRecord) => void | Promise<void>;
+  readonly saveCheckpoint?: (state: TrainingState<DataState>, optimizer: Sgd) => Promise<void>;
+  /** Checked between steps: when aborted, the loop checkpoints and returns early. */
+  readonly signal?: AbortSignal;
+}
+
+export function validateTrainConfig(config: TrainConfig): void {
+  const positive = (key: keyof TrainConfig) => {
+    const value = config[key];
+    if (!(typeof value === 'number' && value > 0 && Number.isFinite(value)))
+      throw new TrainerConfigError(key, value, 'a positive number');
+  };
+  const nonNegative = (key: keyof TrainConfig) => {
+    const value = config[key];
+    if (!(typeof value === 'number' && value >= 0 && Number.isFinite(value)))
+      throw new TrainerConfigError(key, value, 'a number >= 0');
+  };
+  positive('totalSteps');
+  positive('baseLr');
+  positive('gradClipValue');
+  for (const key of [
+    'warmupSteps',
+    'minLr',
+    'weightDecay',
+    'labelSmoothing',
+    'checkpointEvery',
+  ] as const)
+    nonNegative(key);
+  for (const key of ['momentum', 'dropout', 'dropConnect'] as const) {
+    const value = config[key];
+    if (!(value >= 0 && value < 1)) throw new TrainerConfigError(key, value, 'a number in [0, 1)');
+  }
+  if (config.warmupSteps > config.totalSteps)
+    throw new TrainerConfigError(
+      'warmupSteps',
+      config.warmupSteps,
+      `at most totalSteps (${config.totalSteps})`,
+    );
+}
+
+/**
+ * Trains a supernet with the sandwich rule for `config.totalSteps` steps: each step takes a
+ * batch, asks the sampler for `[max, ...middle, min]` (the attentive sampler ranks its candidates
+ * on this batch), runs `sandwichStep`, reports a record, and checkpoints on schedule. A
+ * non-finite loss throws (`NonFiniteLossError`) before the weights change, so the last
+ * checkpoint stays the last good state.
+ */
+export async function trainSupernet<DataState>(
+  input: TrainLoopInput<DataState>,
+): Promise<{ steps: number; optimizer: Sgd; interrupted: boolean }> {
+  const { supernet, sampler, data, config } = input;
+  validateTrainConfig(config);
+  const optimizer =
+    input.optimizer ??
+    new Sgd({
+      momentum: config.momentum,
+      nesterov: config.nesterov,
+      weightDecay: config.weightDecay,
+    });
+  const schedule = warmupCosineLr({
+    baseLr: config.baseLr,
+    warmupSteps: config.warmupSteps,
+    totalSteps: config.totalSteps,
+    minLr: config.minLr,
+  });
+  const maxResolution = Math.max(...supernet.space.resolutions);
+  let current: RankBatch | undefined;
+  const rank = rankByMinibatchLoss(supernet, () => {
+    if (current === undefined) throw new Error('trainSupernet: ranking requested outside a step');
+    return current;
+  });
+  let step = input.startStep ?? 0;
+  let lastSaved = step;
+  const save = async () => {
+    if (input.saveCheckpoint === undefined || lastSaved === step) return;
+    await input.saveCheckpoint(
+      { step, samplerState: sampler.state(), dataState: data.state() },
+      optimizer,
+    );
+    lastSaved = step;
+  };
+  while (step < config.totalSteps) {
+    if (input.signal?.aborted) {
+      await save();
+      return { steps: step, optimizer, interrupted: true };
+    }
+    const startedAt = performance.now();
+    const batch = await data.next(maxResolution);
+    if (batch === null)
+      throw new Error(
+        `trainSupernet: the data source ended at step ${step} of ${config.totalSteps}`,
+      );
+    const images = tf.tensor4d(batch.images, [...batch.shape]);
+    const labels = tf.tensor1d(batch.labels, 'int32');
+    current = { images, labels };
+    let losses: SubnetLoss[];
+    const learningRate = schedule(step);
+    try {
+      const archs = await sampler.sample({ step, rank });
+      losses = await sandwichStep({
+        supernet,
+        optimizer,
+        archs,
+        images,
+        labels,
+        learningRate,
+        step,
+        seed: config.seed * 1_000_003 + step,
+        config,
+      });
+    } finally {
+      current = undefined;
+      images.dispose();
+      labels.dispose();
+    }
+    step += 1;
+    const stepSeconds = (performance.now() - startedAt) / 1000;
+    const batchSize = batch.shape[0];
+    await input.onStep?.({
+      type: 'step',
+      step,
+      learningRate,
+      losses: losses.map(({ role, loss, arch }) => ({ role, loss, arch })),
+      imagesPerSecond: batchSize / stepSeconds,
+      stepSeconds,
+      batchSize,
+    });
+    if (
+      (config.checkpointEvery > 0 && step % config.checkpointEvery === 0) ||
+      step === config.totalSteps
+    ) {
+      await save();
+    }
+  }
+  return { steps: step, optimizer, interrupted: false };
+}

@@ -1,0 +1,16 @@
+/**
+ * A convolution gradient these kernels do not compute (tfjs itself only differentiates
+ * convolutions with dilation 1); carries the kernel name and the offending attribute.
+ */
+export class UnsupportedConvolutionError extends Error {
+  override readonly name = 'UnsupportedConvolutionError';
+
+  constructor(
+    readonly kernelName: string,
+    readonly attribute: string,
+    readonly value: unknown,
+    expected: string,
+  ) {
+    super(`${kernelName}: ${attribute} must be ${expected}, got ${JSON.stringify(value)}`);
+  }
+}
