@@ -38,7 +38,7 @@ describe('Sgd', () => {
       b = b.map((v, i) => v - 0.5 * (gradB[i]! + 0.9 * bufB[i]!));
     }
     const actualW = Array.from(weight.dataSync());
-    actualW.forEach((value, i) => expect(value).toBeCloseTo(w[i]!, 5));
+    for (const [i, value] of actualW.entries()) expect(value).toBeCloseTo(w[i]!, 5);
     expect(bias.dataSync()[0]).toBeCloseTo(b[0]!, 5);
     sgd.dispose();
     tf.dispose([weight, bias]);

@@ -8,7 +8,6 @@ import {
   registerGradients,
   restoreOptimizer,
   restoreSupernet,
-  type Supernet,
   saveSupernet,
 } from '@supernas/elastic';
 import { fileSystemHandler } from '@supernas/elastic/node';
