@@ -159,6 +159,8 @@ async function tryWasm(): Promise<SelectedBackend> {
 
 async function tryCpu(): Promise<SelectedBackend> {
   await import('@tensorflow/tfjs-backend-cpu');
+  const { registerCpuSliceKernel } = await import('@supernas/elastic');
+  registerCpuSliceKernel();
   await tf.setBackend('cpu');
   return { name: 'cpu', description: 'cpu (pure JavaScript: slow, for tests and tiny jobs)' };
 }
@@ -200,4 +202,16 @@ export async function selectBackend(
       return tryCpu();
     }
   }
+}
+
+/** Parses a `--backend` value, naming the allowed ones when it is not one of them. */
+export function parseBackendChoice(value: string): BackendChoice {
+  if (!(backendChoices as readonly string[]).includes(value)) {
+    throw new BackendUnavailableError(
+      value,
+      `'${value}' is not a backend supernas knows`,
+      `Use one of ${backendChoices.join(', ')}.`,
+    );
+  }
+  return value as BackendChoice;
 }

@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { type CliIo, processIo } from './cli-io.js';
+import { registerCalibrateCommand } from './commands/calibrate.js';
+import { registerEvalCommand } from './commands/eval.js';
 import { registerFlopsCommand } from './commands/flops.js';
 import { registerSpaceCommands } from './commands/space-show.js';
 import { registerTrainCommand } from './commands/train.js';
@@ -24,6 +26,8 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerSpaceCommands(program, io);
   registerFlopsCommand(program, io);
   registerTrainCommand(program, io);
+  registerCalibrateCommand(program, io);
+  registerEvalCommand(program, io);
   return program;
 }
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type BackendChoice, backendChoices } from '../backend.js';
+import { type BackendChoice, backendChoices, parseBackendChoice } from '../backend.js';
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
 import { parsePositiveInteger } from '../parse-options.js';
@@ -47,14 +47,7 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
       'where the run writes config, metrics, checkpoint and results (default runs/<timestamp>)',
     )
     .option('--resume <dir>', 'continue the run in <dir> from its last checkpoint')
-    .option('--backend <name>', `tfjs backend: ${backendChoices.join(' | ')}`, (value: string) => {
-      if (!(backendChoices as readonly string[]).includes(value)) {
-        throw new CliUsageError(
-          `--backend is '${value}', expected one of ${backendChoices.join(', ')}`,
-        );
-      }
-      return value as BackendChoice;
-    })
+    .option('--backend <name>', `tfjs backend: ${backendChoices.join(' | ')}`, parseBackendChoice)
     .option('--steps <n>', 'training steps (overrides the config)', parsePositiveInteger)
     .option('--seed <n>', 'seed of everything random in the run', (value: string) => {
       const seed = Number(value);

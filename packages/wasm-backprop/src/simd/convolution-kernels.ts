@@ -222,7 +222,7 @@ export function pointwiseFilterGradientKernel(): WasmFunctionBuilder {
   builder.get(dy).set(dyRow);
   const inRowOffsets: (number | null)[] = [null, inBytes, inStride2, inStride3];
   const outRowOffsets: (number | null)[] = [null, outBytes, outStride2, outStride3];
-  /** Pushes `base + (rowOffset) + counter`. */
+  /** Pushes `base + rowOffset + counter`; a null rowOffset is the block's first pixel. */
   const address = (base: number, rowOffset: number | null, counter: number) => {
     builder.get(base);
     if (rowOffset !== null) builder.get(rowOffset).add();
@@ -231,17 +231,17 @@ export function pointwiseFilterGradientKernel(): WasmFunctionBuilder {
   const accumulateRows = (count: number) => {
     builder.get(filter).set(filterRow);
     builder.forLoop(inChannel, { constant: 0 }, { local: inBytes }, 4, () => {
-      for (let k = 0; k < count; k++) {
-        address(xRow, inRowOffsets[k]!, inChannel);
-        builder.v128LoadSplat().set(scales[k]!);
+      for (let pixel = 0; pixel < count; pixel++) {
+        address(xRow, inRowOffsets[pixel] ?? null, inChannel);
+        builder.v128LoadSplat().set(scales[pixel]!);
       }
       builder.forLoop(offset, { constant: 0 }, { local: vectorBytes }, 16, () => {
         address(filterRow, null, offset);
         address(filterRow, null, offset);
         builder.v128Load();
-        for (let k = 0; k < count; k++) {
-          builder.get(scales[k]!);
-          address(dyRow, outRowOffsets[k]!, offset);
+        for (let pixel = 0; pixel < count; pixel++) {
+          builder.get(scales[pixel]!);
+          address(dyRow, outRowOffsets[pixel] ?? null, offset);
           builder.v128Load().f32x4Mul().f32x4Add();
         }
         builder.v128Store();
@@ -250,10 +250,10 @@ export function pointwiseFilterGradientKernel(): WasmFunctionBuilder {
         address(filterRow, null, offset);
         address(filterRow, null, offset);
         builder.f32Load();
-        for (let k = 0; k < count; k++) {
-          address(xRow, inRowOffsets[k]!, inChannel);
+        for (let pixel = 0; pixel < count; pixel++) {
+          address(xRow, inRowOffsets[pixel] ?? null, inChannel);
           builder.f32Load();
-          address(dyRow, outRowOffsets[k]!, offset);
+          address(dyRow, outRowOffsets[pixel] ?? null, offset);
           builder.f32Load().f32Mul().f32Add();
         }
         builder.f32Store();
