@@ -49,6 +49,8 @@ export interface RunTrainingOptions {
   readonly resume?: boolean;
   readonly io: CliIo;
   readonly signal?: AbortSignal;
+  /** Called after each step's record is written (progress UIs, tests). */
+  readonly onStep?: (record: StepRecord) => void;
   /** Skip the evaluation after training (tests). */
   readonly skipEvaluation?: boolean;
 }
@@ -247,6 +249,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
       imagesPerSecond: record.imagesPerSecond,
       etaSeconds: (totalSteps - record.step) * smoothedStepSeconds,
     });
+    options.onStep?.(record);
   };
   const saveCheckpoint = async (
     state: { step: number; samplerState: SamplerState; dataState: BatchIteratorState },
