@@ -19,7 +19,9 @@ Cases:
 PyTorch runs on 2 threads (--threads) with channels_last tensors. Each line printed is JSON:
 {case, backend: 'pytorch', median, min, max, unit, ...details}; time records also carry
 cpuMedian (process CPU time, same unit) and every record the 1-minute load average, since other
-work on a 2-core machine inflates wall times. The first run is a warm-up and is not counted.
+work on a 2-core machine inflates wall times. On a busy machine, OpenMP threads that spin-wait
+for each other make 2-thread runs 10-30x slower: run with OMP_WAIT_POLICY=PASSIVE there (the
+policy in force is recorded as ompWaitPolicy). The first run is a warm-up and is not counted.
 """
 
 import argparse
@@ -154,7 +156,8 @@ def main(argv=None):
     # Wall time is what is compared; the load average and process CPU time (all threads, spin
     # waits included) say how much other work on the machine may have inflated it.
     environment = {'threads': args.threads, 'torch': torch.__version__, 'memoryFormat': 'channels_last',
-                   'machine': platform.machine(), 'loadAverage': round(os.getloadavg()[0], 2)}
+                   'machine': platform.machine(), 'loadAverage': round(os.getloadavg()[0], 2),
+                   'ompWaitPolicy': os.environ.get('OMP_WAIT_POLICY', 'default')}
     for record in records:
         record.update(environment)
         if args.json:

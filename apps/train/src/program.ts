@@ -4,6 +4,7 @@ import { type CliIo, processIo } from './cli-io.js';
 import { registerCalibrateCommand } from './commands/calibrate.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerFlopsCommand } from './commands/flops.js';
+import { registerImportTorchCommand } from './commands/import-torch.js';
 import { registerSpaceCommands } from './commands/space-show.js';
 import { registerTrainCommand } from './commands/train.js';
 import { isUserError } from './user-errors.js';
@@ -28,6 +29,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerTrainCommand(program, io);
   registerCalibrateCommand(program, io);
   registerEvalCommand(program, io);
+  registerImportTorchCommand(program, io);
   return program;
 }
 

@@ -1,5 +1,5 @@
 import { DatasetError } from '@supernas/data';
-import { CheckpointError, CorruptWeightsError } from '@supernas/elastic';
+import { CheckpointError, CorruptWeightsError, TorchImportError } from '@supernas/elastic';
 import {
   ArchEncodingError,
   InvalidArchError,
@@ -26,6 +26,7 @@ export const userErrorClasses: (abstract new (...args: never[]) => Error)[] = [
   CorruptWeightsError,
   NonFiniteLossError,
   TrainerConfigError,
+  TorchImportError,
 ];
 
 export function isUserError(error: unknown): error is Error {

@@ -24,7 +24,7 @@ export interface StageSpace {
 /**
  * The MobileNetV3-style head ("v3 head") of AttentiveNAS: 1x1 expand to `expandRatio` times the
  * last stage's active width (BN + act), global average pool, 1x1 conv to the last-conv width
- * (bias, no BN) + act, dropout, linear classifier.
+ * (no bias, no BN) + act, dropout, linear classifier.
  */
 export interface LastConvSpace {
   readonly widths: readonly number[];

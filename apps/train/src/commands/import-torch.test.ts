@@ -33,6 +33,7 @@ describe.skipIf(!hasTorch)('supernas import-torch', () => {
       [fixture, '--space', 'tiny', '--out', folder, '--arch', 'max', '--batch', '2'],
       {
         encoding: 'utf8',
+        env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' },
       },
     );
     if (result.status !== 0) throw new Error(result.stderr);

@@ -65,7 +65,9 @@ interface FixtureCase {
 
 function runPython(args: readonly string[]): Promise<void> {
   return new Promise((done, fail) => {
-    const child = spawn(python, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    // Passive OpenMP waits: spinning threads crawl when other work shares the two cores.
+    const env = { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' };
+    const child = spawn(python, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
     let stderr = '';
     child.stderr.on('data', (chunk) => {
       stderr += String(chunk);
