@@ -1,0 +1,184 @@
+// One supernas benchmark case in this process, on one backend; prints JSON lines in the same
+// schema as bench/torch/sandwich_step.py. Run by sandwich.bench.mjs, which alternates it with
+// the PyTorch reference; run it alone as: node case.mjs --case tiny-train --backend native
+import { parseArgs } from 'node:util';
+import {
+  createSupernet,
+  disposeStaticSubnet,
+  extractSubnet,
+  registerGradients,
+  runStaticSubnet,
+} from '@supernas/elastic';
+import {
+  attentivenasSpace,
+  createRng,
+  maxArch,
+  minArch,
+  sampleArch,
+  tinySpace,
+} from '@supernas/search-space';
+import { Sgd, sandwichStep } from '@supernas/trainer';
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from '../dist/backend.js';
+
+const { values } = parseArgs({
+  options: {
+    case: { type: 'string' },
+    backend: { type: 'string', default: 'native' },
+    repeats: { type: 'string' },
+    seed: { type: 'string', default: '0' },
+  },
+});
+
+const A0 = {
+  resolution: 192,
+  width: [16, 16, 24, 32, 64, 112, 192, 216, 1792],
+  depth: [1, 3, 3, 3, 3, 3, 1],
+  kernelSize: [3, 3, 3, 3, 3, 3, 3],
+  expandRatio: [1, 4, 4, 4, 4, 6, 6],
+};
+const trainCases = {
+  'tiny-train': {
+    space: tinySpace,
+    batch: 64,
+    resolution: 28,
+    channels: 1,
+    classes: 10,
+    repeats: 5,
+  },
+  'attentivenas-train': {
+    space: attentivenasSpace,
+    batch: 16,
+    resolution: 192,
+    channels: 3,
+    classes: 1000,
+    repeats: 2,
+  },
+};
+
+const median = (samples) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const summarize = (caseName, backend, samples, unit, details) => ({
+  case: caseName,
+  backend: `supernas-${backend}`,
+  median: median(samples),
+  min: Math.min(...samples),
+  max: Math.max(...samples),
+  unit,
+  ...details,
+});
+
+const backend = await selectBackend(values.backend);
+await registerGradients();
+const seed = Number(values.seed);
+const records = [];
+
+if (values.case in trainCases) {
+  const spec = trainCases[values.case];
+  const repeats = Number(values.repeats ?? spec.repeats);
+  const rng = createRng(seed);
+  const supernet = createSupernet(spec.space, {
+    numClasses: spec.classes,
+    inputChannels: spec.channels,
+    seed,
+  });
+  const optimizer = new Sgd({ momentum: 0.9, nesterov: true, weightDecay: 1e-5 });
+  const images = tf.randomNormal(
+    [spec.batch, spec.resolution, spec.resolution, spec.channels],
+    0,
+    1,
+    'float32',
+    seed,
+  );
+  const labels = tf.tensor1d(
+    Array.from({ length: spec.batch }, () => rng.int(spec.classes)),
+    'int32',
+  );
+  const config = {
+    labelSmoothing: 0.1,
+    dropout: 0,
+    dropConnect: 0,
+    gradClipValue: 1,
+    distillation: { kind: 'kl', temperature: 1 },
+  };
+  const seconds = [];
+  for (let step = 0; step <= repeats; step++) {
+    const archs = [
+      maxArch(spec.space),
+      sampleArch(spec.space, rng),
+      sampleArch(spec.space, rng),
+      minArch(spec.space),
+    ].map((arch) => ({ ...arch, resolution: spec.resolution }));
+    const start = performance.now();
+    await sandwichStep({
+      supernet,
+      optimizer,
+      archs,
+      images,
+      labels,
+      learningRate: 0.1,
+      step,
+      seed: step,
+      config,
+    });
+    if (step > 0) seconds.push((performance.now() - start) / 1000);
+  }
+  const details = {
+    batch: spec.batch,
+    resolution: spec.resolution,
+    inputChannels: spec.channels,
+    numClasses: spec.classes,
+    subnetsPerStep: 4,
+    repeats,
+  };
+  records.push(
+    summarize(
+      values.case,
+      backend.name,
+      seconds.map((s) => spec.batch / s),
+      'images/s',
+      { imagesCounted: 'batch per sandwich step', ...details },
+    ),
+  );
+  records.push(summarize(values.case, backend.name, seconds, 's/step', details));
+  tf.dispose([images, labels]);
+  optimizer.dispose();
+  supernet.dispose();
+} else if (values.case === 'a0-infer') {
+  const repeats = Number(values.repeats ?? 20);
+  const supernet = createSupernet(attentivenasSpace, { numClasses: 1000, seed });
+  const subnet = extractSubnet(supernet, A0);
+  supernet.dispose();
+  for (const batch of [1, 16]) {
+    const images = tf.randomNormal([batch, 192, 192, 3], 0, 1, 'float32', seed);
+    const milliseconds = [];
+    for (let run = 0; run <= repeats; run++) {
+      const start = performance.now();
+      const logits = runStaticSubnet(subnet, images);
+      await logits.data();
+      logits.dispose();
+      if (run > 0) milliseconds.push(performance.now() - start);
+    }
+    const details = { arch: 'AttentiveNAS-A0', batch, resolution: 192, repeats };
+    records.push(summarize('a0-infer', backend.name, milliseconds, 'ms', details));
+    records.push(
+      summarize(
+        'a0-infer',
+        backend.name,
+        milliseconds.map((ms) => (1000 * batch) / ms),
+        'images/s',
+        details,
+      ),
+    );
+    images.dispose();
+  }
+  disposeStaticSubnet(subnet);
+} else {
+  throw new Error(
+    `unknown --case '${values.case}', expected tiny-train, attentivenas-train or a0-infer`,
+  );
+}
+for (const record of records) console.log(JSON.stringify(record));

@@ -1,0 +1,195 @@
+// Side-by-side benchmark: supernas on each available backend against the PyTorch reference
+// (bench/torch/sandwich_step.py, Debian python3-torch, 2 threads, channels_last), in alternating
+// rounds of separate processes on this machine. Prints medians, ranges and the ratio to PyTorch.
+//
+//   node bench/sandwich.bench.mjs [--rounds 3] [--cases tiny-train,a0-infer,attentivenas-train]
+//                                 [--backends native,wasm] [--json FILE]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = join(here, '..', '..', '..');
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    cases: { type: 'string', default: 'tiny-train,a0-infer,attentivenas-train' },
+    backends: { type: 'string', default: 'native,wasm' },
+    json: { type: 'string' },
+  },
+});
+const rounds = Number(values.rounds);
+const cases = values.cases.split(',');
+const python = process.env.SUPERNAS_PYTHON ?? '/usr/bin/python3';
+// The slowest combinations get fewer repeats so a full run stays within minutes.
+const repeatsFor = (caseName, backend) =>
+  caseName === 'attentivenas-train'
+    ? backend === 'native' || backend === 'pytorch'
+      ? 2
+      : 1
+    : caseName === 'a0-infer'
+      ? 10
+      : 5;
+
+function hasTorch() {
+  try {
+    execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function available(backend) {
+  const probe = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `import('${join(here, '..', 'dist', 'backend.js')}').then(async (m) => { await m.selectBackend('${backend}'); })`,
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
+  return probe.status === 0;
+}
+
+function jsonLines(output) {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line));
+}
+
+function runSupernas(caseName, backend) {
+  const result = spawnSync(
+    process.execPath,
+    [
+      join(here, 'case.mjs'),
+      '--case',
+      caseName,
+      '--backend',
+      backend,
+      '--repeats',
+      String(repeatsFor(caseName, backend)),
+    ],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    },
+  );
+  if (result.status !== 0)
+    throw new Error(`supernas ${caseName} on ${backend} failed:\n${result.stderr.slice(-2000)}`);
+  return jsonLines(result.stdout);
+}
+
+function runTorch(caseName) {
+  const result = spawnSync(
+    python,
+    [
+      join(repoRoot, 'bench', 'torch', 'sandwich_step.py'),
+      '--case',
+      caseName,
+      '--repeats',
+      String(repeatsFor(caseName, 'pytorch')),
+      '--json',
+    ],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' },
+      maxBuffer: 1 << 26,
+    },
+  );
+  if (result.status !== 0)
+    throw new Error(`pytorch ${caseName} failed:\n${result.stderr.slice(-2000)}`);
+  return jsonLines(result.stdout);
+}
+
+const median = (samples) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+const backends = values.backends.split(',').filter((backend) => {
+  const ok = available(backend);
+  if (!ok) console.log(`skipping supernas-${backend}: not available here`);
+  return ok;
+});
+const torch = hasTorch();
+if (!torch)
+  console.log(`skipping pytorch: ${python} cannot import torch (apt-get install python3-torch)`);
+
+const records = [];
+for (let round = 1; round <= rounds; round++) {
+  for (const caseName of cases) {
+    // Alternate the order each round so neither side always runs on a warmer machine.
+    const runners = [
+      ...backends.map((backend) => () => runSupernas(caseName, backend)),
+      ...(torch ? [() => runTorch(caseName)] : []),
+    ];
+    if (round % 2 === 0) runners.reverse();
+    for (const run of runners) {
+      for (const record of run()) records.push({ ...record, round });
+    }
+  }
+  console.log(`round ${round}/${rounds} done`);
+}
+
+// One line per case, unit and backend: the median over rounds of each round's median.
+const rows = [];
+for (const caseName of cases) {
+  for (const unit of caseName === 'a0-infer' ? ['ms', 'images/s'] : ['images/s', 's/step']) {
+    const batches = [
+      ...new Set(records.filter((r) => r.case === caseName && r.unit === unit).map((r) => r.batch)),
+    ];
+    for (const batch of batches) {
+      const group = records.filter(
+        (r) => r.case === caseName && r.unit === unit && r.batch === batch,
+      );
+      const byBackend = new Map();
+      for (const record of group)
+        byBackend.set(record.backend, [...(byBackend.get(record.backend) ?? []), record]);
+      const reference = byBackend.has('pytorch')
+        ? median(byBackend.get('pytorch').map((r) => r.median))
+        : undefined;
+      for (const [backend, list] of byBackend) {
+        const value = median(list.map((r) => r.median));
+        const low = Math.min(...list.map((r) => r.min));
+        const high = Math.max(...list.map((r) => r.max));
+        // Ratio as "speed relative to PyTorch": higher is better for rates, lower for times.
+        const ratio =
+          reference === undefined
+            ? undefined
+            : unit === 'images/s'
+              ? value / reference
+              : reference / value;
+        rows.push({
+          case: caseName,
+          batch,
+          unit,
+          backend,
+          median: value,
+          min: low,
+          max: high,
+          rounds: list.length,
+          ratioToPytorch: ratio,
+        });
+      }
+    }
+  }
+}
+const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(3));
+console.log(
+  '\ncase                batch  unit      backend          median   (min-max)            x PyTorch',
+);
+for (const row of rows) {
+  console.log(
+    `${row.case.padEnd(19)} ${String(row.batch).padStart(5)}  ${row.unit.padEnd(8)}  ${row.backend.padEnd(15)} ${fmt(row.median).padStart(8)}   (${fmt(row.min)}-${fmt(row.max)})`.padEnd(
+      78,
+    ) + (row.ratioToPytorch === undefined ? '' : `${row.ratioToPytorch.toFixed(2)}x`),
+  );
+}
+if (values.json) writeFileSync(values.json, `${JSON.stringify({ records, rows }, null, 2)}\n`);
