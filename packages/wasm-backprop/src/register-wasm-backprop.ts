@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { createBatchMatMul } from './batch-mat-mul.js';
 import { createCast } from './cast.js';
 import { comparisons, createCompare } from './compare.js';
 import { createConv2dBackpropFilter } from './conv2d-backprop-filter.js';
@@ -24,6 +25,7 @@ const missingKernels: Record<string, (simd: boolean) => tf.KernelFunc> = {
  * built-in kernel, which they hand the cases they do not speed up.
  */
 const fasterKernels: Record<string, (builtin: tf.KernelFunc) => tf.KernelFunc> = {
+  [tf.BatchMatMul]: createBatchMatMul,
   [tf.Conv2DBackpropInput]: () => conv2dBackpropInput,
   [tf.FusedBatchNorm]: () => fusedBatchNorm,
   [tf.Tile]: createTile,
@@ -44,7 +46,8 @@ const registered = new Map<string, { config: tf.KernelConfig; replaced?: tf.Kern
 
 export interface RegisterWasmBackpropOptions {
   /**
-   * Also replace the wasm kernels that dominate a training step (`Conv2DBackpropInput`,
+   * Also replace the wasm kernels that dominate a training step (`BatchMatMul` with transposed
+   * operands, `Conv2DBackpropInput`,
    * `FusedBatchNorm`, `Tile`, `Identity`, `Cast`, `Sum`, `Mean`, and the comparisons `Less`,
    * `LessEqual`, `Greater`, `GreaterEqual`, `Equal`, `NotEqual`) with faster ones. Default
    * true. Needs `@tensorflow/tfjs-backend-wasm` imported first (its kernels registered), since
