@@ -123,13 +123,13 @@ def mismatched_checkpoints_are_refused_naming_the_keys():
     missing = 'blocks.1.mobile_inverted_conv.point_linear.bn.bn.weight'
     wrong = 'blocks.0.mobile_inverted_conv.depth_conv.conv.conv.weight'
     broken = {k: v for k, v in state.items() if k != missing}
-    broken[wrong] = torch.zeros(16, 1, 3, 3)
+    broken[wrong] = torch.zeros(16, 1, 5, 5)
     try:
         check_state_dict(space, broken)
     except CheckpointMismatchError as error:
         expect(error.missing == [missing], 'missing: %s' % error.missing)
         expect(error.mismatched[0][0] == wrong, 'mismatched: %s' % error.mismatched)
-        expect('has shape [16, 1, 3, 3], expected [16, 1, 5, 5]' in str(error), str(error))
+        expect('has shape [16, 1, 5, 5], expected [16, 1, 3, 3]' in str(error), str(error))
     else:
         raise AssertionError('a broken state_dict was accepted')
 

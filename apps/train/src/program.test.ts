@@ -20,7 +20,7 @@ describe('runCli', () => {
     expect(await runCli(['space', 'show', '--space', 'tiny'], io)).toBe(0);
     const text = io.out();
     expect(text).toContain('Search space tiny');
-    expect(text).toMatch(/^mb3 +24, 32 +1, 2, 3 +3, 5 +3, 4, 6 +2 +yes +swish$/m);
+    expect(text).toMatch(/^mb3 +24, 32 +1, 2, 3 +3 +3, 4, 6 +2 +yes +swish$/m);
     expect(text).toContain(`subnets      ${countSubnets(tinySpace).toLocaleString('en-US')}`);
     expect(io.err()).toBe('');
   });

@@ -5,9 +5,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNormTraining as fusedBatchNormTraining, swish as fusedSwish } from '../dist/index.js';
 
-/** `--fused` runs BN and swish through the package's fused ops instead of the elastic-style ones. */
-const useFused = process.argv.includes('--fused');
-
 /** [inChannels, outChannels, expandRatio, kernelSize, stride, squeezeExcite] per block. */
 export const blocks = [
   [16, 16, 1, 3, 1, true],
@@ -105,15 +102,14 @@ const composedBatchNormTraining = tf.customGrad((x, gamma, beta, save) => {
   };
 });
 
-const swish = useFused ? fusedSwish : composedSwish;
-const batchNormTraining = useFused
-  ? (x, gamma, beta) => fusedBatchNormTraining(x, gamma, beta, 1e-5)
-  : composedBatchNormTraining;
-
-function batchNorm(net, name, x, training) {
+function batchNorm(net, name, x, training, fused) {
   const gamma = net.params.get(`${name}.gamma`);
   const beta = net.params.get(`${name}.beta`);
-  if (training) return batchNormTraining(x, gamma, beta);
+  if (training) {
+    return fused
+      ? fusedBatchNormTraining(x, gamma, beta, 1e-5)
+      : composedBatchNormTraining(x, gamma, beta);
+  }
   return tf.batchNorm(
     x,
     net.stats.get(`${name}.mean`),
@@ -129,15 +125,19 @@ function pointwise(x, weight) {
   return tf.reshape(tf.matMul(tf.reshape(x, [n * h * w, c]), weight), [n, h, w, weight.shape[1]]);
 }
 
-/** Logits [N, numClasses] for images [N, H, W, 3]. */
-export function forward(net, images, training) {
+/**
+ * Logits [N, numClasses] for images [N, H, W, 3]. `fused` runs BN and swish through this
+ * package's fused ops; otherwise through tfjs ops as @supernas/elastic writes them.
+ */
+export function forward(net, images, training, fused = false) {
   const p = (name) => net.params.get(name);
-  let x = swish(batchNorm(net, 'stem.bn', tf.conv2d(images, p('stem.conv'), 1, 'same'), training));
+  const swish = fused ? fusedSwish : composedSwish;
+  const bn = (name, x) => batchNorm(net, name, x, training, fused);
+  let x = swish(bn('stem.bn', tf.conv2d(images, p('stem.conv'), 1, 'same')));
   blocks.forEach(([inChannels, outChannels, expandRatio, kernelSize, stride, se], i) => {
     const input = x;
     let h = x;
-    if (expandRatio !== 1)
-      h = swish(batchNorm(net, `b${i}.expand.bn`, pointwise(h, p(`b${i}.expand`)), training));
+    if (expandRatio !== 1) h = swish(bn(`b${i}.expand.bn`, pointwise(h, p(`b${i}.expand`))));
     const pad = kernelSize >> 1;
     h = tf.depthwiseConv2d(h, p(`b${i}.depthwise`), stride, [
       [0, 0],
@@ -145,7 +145,7 @@ export function forward(net, images, training) {
       [pad, pad],
       [0, 0],
     ]);
-    h = swish(batchNorm(net, `b${i}.depthwise.bn`, h, training));
+    h = swish(bn(`b${i}.depthwise.bn`, h));
     if (se) {
       const [n, , , c] = h.shape;
       let s = tf.reshape(tf.mean(h, [1, 2], true), [n, c]);
@@ -153,21 +153,21 @@ export function forward(net, images, training) {
       s = tf.sigmoid(tf.add(tf.matMul(s, p(`b${i}.se.expand`)), p(`b${i}.se.expand.bias`)));
       h = tf.mul(h, tf.reshape(s, [n, 1, 1, c]));
     }
-    h = batchNorm(net, `b${i}.project.bn`, pointwise(h, p(`b${i}.project`)), training);
+    h = bn(`b${i}.project.bn`, pointwise(h, p(`b${i}.project`)));
     x = stride === 1 && inChannels === outChannels ? tf.add(h, input) : h;
   });
-  x = swish(batchNorm(net, 'head.bn', pointwise(x, p('head.conv')), training));
+  x = swish(bn('head.bn', pointwise(x, p('head.conv'))));
   const pooled = tf.mean(x, [1, 2]);
   return tf.add(tf.matMul(pooled, p('classifier')), p('classifier.bias'));
 }
 
 /** One SGD-with-momentum step on cross-entropy; returns the loss value. */
-export function createTrainer(net, learningRate = 0.05) {
+export function createTrainer(net, { learningRate = 0.05, fused = false } = {}) {
   const optimizer = tf.train.momentum(learningRate, 0.9);
   const variables = [...net.params.values()];
   return (images, labels) => {
     const loss = optimizer.minimize(
-      () => tf.losses.softmaxCrossEntropy(labels, forward(net, images, true)),
+      () => tf.losses.softmaxCrossEntropy(labels, forward(net, images, true, fused)),
       true,
       variables,
     );

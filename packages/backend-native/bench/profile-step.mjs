@@ -1,20 +1,30 @@
-// Per-kernel time of one training step on a backend: node bench/profile-step.mjs [backend] [batch] [resolution]
+// Per-kernel time of one training step (or, with --infer, one inference) on a backend:
+//   node bench/profile-step.mjs [backend] [batch] [resolution] [--infer] [--fused] [--threads N]
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { enableNativeBackend } from '../dist/index.js';
-import { createNet, createTrainer, makeBatch } from './mbconv-net.mjs';
+import { createNet, createTrainer, forward, makeBatch } from './mbconv-net.mjs';
 
-const [backendName = 'native', batch = '64', resolution = '32'] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const positional = args.filter((arg, i) => !arg.startsWith('--') && args[i - 1] !== '--threads');
+const [backendName = 'native', batch = '64', resolution = '32'] = positional;
+const threadsIndex = args.indexOf('--threads');
+const threads = threadsIndex >= 0 ? Number(args[threadsIndex + 1]) : undefined;
+const infer = args.includes('--infer');
+const fused = args.includes('--fused');
 await import('@tensorflow/tfjs');
-enableNativeBackend();
+enableNativeBackend(threads === undefined ? {} : { threads });
 await tf.setBackend(backendName);
 const net = createNet();
-const train = createTrainer(net);
+const train = createTrainer(net, { fused });
 const { images, labels } = makeBatch(Number(batch), Number(resolution));
-train(images, labels);
+const run = infer
+  ? () => tf.tidy(() => forward(net, images, false, fused).dataSync())
+  : () => train(images, labels);
+run();
 const started = performance.now();
 const profile = await tf.profile(() => {
-  train(images, labels);
+  run();
 });
 const wall = performance.now() - started;
 const byKernel = new Map();

@@ -5,8 +5,11 @@
 //
 //   pnpm --filter @supernas/backend-native bench [--rounds 5] [--steps 3] [--cpu-rounds 2]
 //        [--no-ops] [--no-cpu] [--no-torch] [--threads 2] [--json results.json]
+// The net runs twice: with BN and swish as tfjs ops (as @supernas/elastic writes them) and with
+// this package's fused ops (batchNormTraining, swish).
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
@@ -30,7 +33,11 @@ const spec = JSON.parse(readFileSync(new URL('./op-cases.json', import.meta.url)
 
 await import('@tensorflow/tfjs'); // gradients
 const info = enableNativeBackend({ threads });
-console.log(`native: oneDNN ${info.onednn} (${info.isa}), ${info.threads} threads`);
+const load = () => loadavg()[0]?.toFixed(2);
+const loadAtStart = load();
+console.log(
+  `native: oneDNN ${info.onednn} (${info.isa}), ${info.threads} threads; load average ${loadAtStart}`,
+);
 
 /** A Python process running bench/ops.py, answering one JSON line per command. */
 function startTorch() {
@@ -179,51 +186,76 @@ for (const row of runOps ? opRows : []) {
 }
 for (const runners of [nativeRunners, cpuRunners]) runners.length = 0;
 
-// Full training step and inference of the small MBConv net.
+// Full training step and inference of the small MBConv net, written with tfjs ops as
+// @supernas/elastic writes it and with this package's fused BN and swish ops.
 await tf.setBackend('native');
 const net = createNet();
-const train = createTrainer(net);
 const { images, labels } = makeBatch(spec.batch, spec.resolution);
-const inferOnce = () => tf.tidy(() => forward(net, images, false).dataSync());
-train(images, labels);
-inferOnce();
-const stepSamples = { nativeTrain: [], torchTrain: [], nativeInfer: [], torchInfer: [] };
+const variants = ['tfjs', 'fused'].map((name) => {
+  const fused = name === 'fused';
+  return {
+    name,
+    train: createTrainer(net, { fused }),
+    infer: () => tf.tidy(() => forward(net, images, false, fused).dataSync()),
+  };
+});
+for (const variant of variants) {
+  variant.train(images, labels);
+  variant.infer();
+}
+const samplesOf = { torchTrain: [], torchInfer: [] };
+for (const variant of variants) {
+  samplesOf[`${variant.name}Train`] = [];
+  samplesOf[`${variant.name}Infer`] = [];
+}
 const imagesPerSecond = (seconds, count) => (spec.batch * count) / seconds;
+const timeSteps = (run) => {
+  const started = performance.now();
+  for (let step = 0; step < steps; step += 1) run();
+  return imagesPerSecond((performance.now() - started) / 1000, steps);
+};
 for (let round = 0; round < rounds; round += 1) {
-  let started = performance.now();
-  for (let step = 0; step < steps; step += 1) train(images, labels);
-  stepSamples.nativeTrain.push(imagesPerSecond((performance.now() - started) / 1000, steps));
-  if (torch)
-    stepSamples.torchTrain.push(
-      imagesPerSecond((await torch.ask(`train ${steps}`)).seconds, steps),
+  for (const kind of ['Train', 'Infer']) {
+    const [first, second] = variants;
+    samplesOf[`${first.name}${kind}`].push(
+      timeSteps(() => (kind === 'Train' ? first.train(images, labels) : first.infer())),
     );
-  started = performance.now();
-  for (let step = 0; step < steps; step += 1) inferOnce();
-  stepSamples.nativeInfer.push(imagesPerSecond((performance.now() - started) / 1000, steps));
-  if (torch)
-    stepSamples.torchInfer.push(
-      imagesPerSecond((await torch.ask(`infer ${steps}`)).seconds, steps),
+    if (torch) {
+      const answer = await torch.ask(`${kind.toLowerCase()} ${steps}`);
+      samplesOf[`torch${kind}`].push(imagesPerSecond(answer.seconds, steps));
+    }
+    samplesOf[`${second.name}${kind}`].push(
+      timeSteps(() => (kind === 'Train' ? second.train(images, labels) : second.infer())),
     );
+  }
 }
 torch?.close();
 const step = Object.fromEntries(
-  Object.entries(stepSamples).map(([key, values]) => [key, median(values)]),
+  Object.entries(samplesOf).map(([key, values]) => [key, median(values)]),
 );
 const rate = (value) => (value === undefined ? '-' : value.toFixed(1));
 console.log(
-  `\nsmall MBConv net, batch ${spec.batch} at ${spec.resolution}x${spec.resolution}, median images/s over ${rounds} rounds of ${steps} steps`,
+  `\nsmall MBConv net, batch ${spec.batch} at ${spec.resolution}x${spec.resolution}, median images/s over ${rounds} rounds of ${steps} steps (x = native / torch)`,
 );
+for (const kind of ['Train', 'Infer']) {
+  const torchRate = step[`torch${kind}`];
+  const cells = variants.map(
+    (variant) =>
+      `native, ${variant.name} ops ${rate(step[`${variant.name}${kind}`])} (${ratio(step[`${variant.name}${kind}`], torchRate)}x)`,
+  );
+  console.log(
+    `${kind === 'Train' ? 'training: ' : 'inference:'} torch ${rate(torchRate)}; ${cells.join('; ')}`,
+  );
+}
 console.log(
-  `training:  native ${rate(step.nativeTrain)}  torch ${rate(step.torchTrain)}  native/torch ${ratio(step.nativeTrain, step.torchTrain)}`,
-);
-console.log(
-  `inference: native ${rate(step.nativeInfer)}  torch ${rate(step.torchInfer)}  native/torch ${ratio(step.nativeInfer, step.torchInfer)}`,
+  `load average ${loadAtStart} at start, ${load()} at end (other processes slow both sides)`,
 );
 disposeNet(net);
 tf.dispose([images, labels]);
 if (jsonPath) {
+  const loadAverage = { start: Number(loadAtStart), end: Number(load()) };
   writeFileSync(
     jsonPath,
-    `${JSON.stringify({ info, rounds, steps, ops: opRows, step }, null, 2)}\n`,
+    `${JSON.stringify({ info, rounds, steps, loadAverage, ops: opRows, step }, null, 2)}\n`,
   );
 }

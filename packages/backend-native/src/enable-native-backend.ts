@@ -19,8 +19,9 @@ export interface EnableNativeBackendOptions {
    */
   readonly priority?: number;
   /**
-   * Bytes of freed output arrays kept for reuse by later ops of the same size (default 512 MiB);
-   * 0 turns recycling off. Takes effect when the backend is first created.
+   * Bytes of freed output arrays kept for reuse by later ops of the same size (default: a
+   * quarter of the memory, at most 4 GiB); 0 turns recycling off. Takes effect when the
+   * backend is created.
    */
   readonly poolBytes?: number;
 }
@@ -149,4 +150,16 @@ export function isNativeAvailable(): boolean {
 export function nativeUnavailableReason(): string | undefined {
   const loaded = loadAddon();
   return 'reason' in loaded ? loaded.reason : undefined;
+}
+
+/**
+ * Frees what the native backend keeps for speed: the output arrays held for reuse and the cached
+ * oneDNN primitives. For a long-lived process that is done with heavy work; the next ops
+ * rebuild both.
+ */
+export function releaseNativeMemory(): void {
+  const backend = tf.findBackend(nativeBackendName);
+  if (backend instanceof NativeBackend) backend.releasePool();
+  const loaded = loadAddon();
+  if ('addon' in loaded) loaded.addon.clearCaches();
 }

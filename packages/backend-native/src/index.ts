@@ -5,6 +5,7 @@ export {
   type NativeBackendInfo,
   nativeBackendName,
   nativeUnavailableReason,
+  releaseNativeMemory,
 } from './enable-native-backend.js';
 export { InvalidNativeOptionError, NativeBackendUnavailableError } from './errors.js';
 export { batchNormTraining, swish } from './fused-ops.js';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { releaseNativeMemory } from './index.js';
 import type { NativeBackend } from './native-backend.js';
 import { describeNative, seededTensor, setUpBackends } from './test-utils/backends.js';
 
@@ -19,6 +20,13 @@ describeNative('NativeBackend', () => {
     const second = tf.sigmoid(x);
     expect(backend().pooledBytes).toBe(pooledBefore);
     tf.dispose([x, second]);
+  });
+
+  it('drops the arrays it holds when asked to release native memory', () => {
+    tf.tidy(() => tf.sigmoid(seededTensor([32, 32], 9))).dispose();
+    expect(backend().pooledBytes).toBeGreaterThan(0);
+    releaseNativeMemory();
+    expect(backend().pooledBytes).toBe(0);
   });
 
   it('never recycles an array that user code read, so values read before dispose stay intact', () => {

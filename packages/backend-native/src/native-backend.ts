@@ -1,9 +1,14 @@
+import { totalmem } from 'node:os';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { backend_util, DataId } from '@tensorflow/tfjs-core';
 import { FloatBufferPool } from './buffer-pool.js';
 
-/** Default byte budget of the output-array pool. */
-export const defaultPoolBytes = 512 * 1024 * 1024;
+/**
+ * Default byte budget of the output-array pool: a quarter of the memory, at most 4 GiB. A
+ * training step frees and reallocates its whole working set (about 1 GB for a small MBConv net
+ * at batch 64), and any of it that does not fit is allocated afresh every step.
+ */
+export const defaultPoolBytes = Math.min(Math.floor(totalmem() / 4), 4 * 1024 ** 3);
 
 /**
  * The cpu backend's storage (one TypedArray per tensor) under its own name, so the cpu backend
@@ -41,6 +46,11 @@ export class NativeBackend extends MathBackendCPU {
   /** Bytes held for reuse. */
   get pooledBytes(): number {
     return this.pool.bytes;
+  }
+
+  /** Drops the arrays held for reuse (they are then garbage collected). */
+  releasePool(): void {
+    this.pool.clear();
   }
 
   override readSync(dataId: DataId): backend_util.BackendValues {

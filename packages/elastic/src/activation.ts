@@ -1,5 +1,6 @@
 import type { Activation } from '@supernas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedKernelNames, fusedSwish, hasFusedKernels } from './fused-kernels.js';
 
 /** Every activation the supernet and a static subnet use: the block ones plus the SE gates. */
 export type AnyActivation = Activation | 'sigmoid' | 'h_sigmoid';
@@ -17,7 +18,11 @@ export function applyActivation<T extends tf.Tensor>(x: T, activation: AnyActiva
     case 'sigmoid':
       return tf.sigmoid(x);
     case 'swish':
-      return swish(x) as T;
+      return (
+        hasFusedKernels(fusedKernelNames.swish, fusedKernelNames.swishGrad)
+          ? fusedSwish(x)
+          : swish(x)
+      ) as T;
     case 'h_sigmoid':
       return hardSigmoid(x);
     case 'h_swish':

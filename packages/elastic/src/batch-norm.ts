@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-/** The reference's `bn_eps`. */
-export const batchNormEpsilon = 1e-5;
+import { batchNormEpsilon } from './batch-norm-epsilon.js';
+import { fusedBatchNormTraining, fusedKernelNames, hasFusedKernels } from './fused-kernels.js';
+
+export { batchNormEpsilon };
 
 /** Per-channel statistics of a batch: mean and biased variance (as used to normalise). */
 export interface BatchMoments {
@@ -68,6 +70,9 @@ export function batchNormTraining<T extends tf.Tensor>(
   gamma: tf.Tensor1D,
   beta: tf.Tensor1D,
 ): T {
+  if (hasFusedKernels(fusedKernelNames.batchNormTraining, fusedKernelNames.batchNormTrainingGrad)) {
+    return fusedBatchNormTraining(x, gamma, beta) as T;
+  }
   return batchNormTrainingOp(x, gamma, beta) as T;
 }
 

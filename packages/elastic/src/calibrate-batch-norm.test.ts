@@ -1,4 +1,4 @@
-import { type ArchConfig, tinySpace } from '@supernas/search-space';
+import type { ArchConfig } from '@supernas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calibrateBatchNorm } from './calibrate-batch-norm.js';
@@ -7,7 +7,12 @@ import { disposeStaticSubnet } from './dispose-static-subnet.js';
 import { ElasticOptionError } from './errors.js';
 import { extractSubnet } from './extract-subnet.js';
 import { planSubnet } from './subnet-plan.js';
-import { randomBatch, randomizeBatchNorms, useCpu } from './test-utils/elastic-fixtures.js';
+import {
+  randomBatch,
+  randomizeBatchNorms,
+  tinyWithKernels,
+  useCpu,
+} from './test-utils/elastic-fixtures.js';
 import {
   type BatchStatistics,
   staticBatchStatistics,
@@ -47,7 +52,7 @@ describe('calibrateBatchNorm', () => {
   const batches: tf.Tensor4D[] = [];
   beforeAll(async () => {
     await useCpu();
-    supernet = createSupernet(tinySpace, { numClasses: 10, seed: 21 });
+    supernet = createSupernet(tinyWithKernels, { numClasses: 10, seed: 21 });
     randomizeBatchNorms(supernet, 22);
     for (let i = 0; i < 3; i++) batches.push(randomBatch([4, 24, 24, 3], 30 + i));
   });

@@ -20,6 +20,7 @@ import {
   oddMapSpace,
   randomBatch,
   randomizeBatchNorms,
+  tinyWithKernels,
   useCpu,
 } from './test-utils/elastic-fixtures.js';
 import type { Supernet } from './types.js';
@@ -42,15 +43,15 @@ describe('extractSubnet', () => {
   let tiny: Supernet;
   beforeAll(async () => {
     await useCpu();
-    tiny = createSupernet(tinySpace, { numClasses: 10, seed: 11 });
+    tiny = createSupernet(tinyWithKernels, { numClasses: 10, seed: 11 });
     randomizeBatchNorms(tiny, 12);
   });
   afterAll(() => tiny.dispose());
 
   it('gives a static subnet whose eval output equals the supernet for min, max and random archs', () => {
-    expectSameEvalOutput(tiny, minArch(tinySpace), 1);
-    expectSameEvalOutput(tiny, maxArch(tinySpace), 2);
-    expectSameEvalOutput(tiny, sampleArch(tinySpace, createRng(3)), 3);
+    expectSameEvalOutput(tiny, minArch(tinyWithKernels), 1);
+    expectSameEvalOutput(tiny, maxArch(tinyWithKernels), 2);
+    expectSameEvalOutput(tiny, sampleArch(tinyWithKernels, createRng(3)), 3);
   });
 
   it('matches where the pooled shortcut pads an odd feature map', () => {
@@ -127,7 +128,7 @@ describe('extractSubnet', () => {
   });
 
   it('owns its weights: they outlive changes to the supernet', () => {
-    const arch = maxArch(tinySpace);
+    const arch = maxArch(tinyWithKernels);
     const subnet = extractSubnet(tiny, arch);
     const name = 'first_conv.conv.conv.weight';
     const variable = tiny.variables.get(name) as tf.Variable;

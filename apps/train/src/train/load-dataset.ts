@@ -7,13 +7,31 @@ import {
   loadImageFolder,
   loadMnist,
 } from '@supernas/data';
+import { createRng } from '@supernas/search-space';
 import { CliUsageError } from '../cli-usage-error.js';
 import type { TrainRunConfig } from './config.js';
 
-/** The first `limit` examples of a dataset (all when `limit` is undefined). */
-export function limitDataset(dataset: Dataset, limit: number | undefined): Dataset {
+/**
+ * `limit` examples of a dataset drawn without replacement with `seed` (all when `limit` is
+ * undefined). A random subset, not the first examples: some datasets are stored class by class.
+ */
+export function limitDataset(dataset: Dataset, limit: number | undefined, seed: number): Dataset {
   if (limit === undefined || limit >= dataset.size) return dataset;
-  return { ...dataset, size: limit, origin: `${dataset.origin} (first ${limit})` };
+  const rng = createRng(seed);
+  const order = Int32Array.from({ length: dataset.size }, (_, i) => i);
+  for (let i = 0; i < limit; i++) {
+    const j = i + rng.int(dataset.size - i);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const chosen = order.slice(0, limit).sort();
+  const map = (indices: ArrayLike<number>) => Array.from(indices, (index) => chosen[index]!);
+  return {
+    ...dataset,
+    size: limit,
+    origin: `${dataset.origin} (${limit} drawn with seed ${seed})`,
+    read: (indices) => dataset.read(map(indices)),
+    readBatch: (indices, options) => dataset.readBatch(map(indices), options),
+  };
 }
 
 /**
@@ -26,6 +44,7 @@ export const debianFashionMnistDir = '/usr/share/datasets/fashion-mnist';
 export async function loadRunDataset(
   data: TrainRunConfig['data'],
   split: DatasetSplit,
+  seed: number,
 ): Promise<Dataset> {
   const needPath = (): string => {
     if (data.path === undefined)
@@ -54,5 +73,5 @@ export async function loadRunDataset(
       dataset = await loadImageFolder({ dir: needPath(), split });
       break;
   }
-  return limitDataset(dataset, split === 'train' ? data.trainLimit : data.testLimit);
+  return limitDataset(dataset, split === 'train' ? data.trainLimit : data.testLimit, seed);
 }

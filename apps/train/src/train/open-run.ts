@@ -48,8 +48,8 @@ export async function openRun(
   await registerGradients();
   const loaded = await loadSupernet(fileSystemHandler(join(dir, 'checkpoint')), { space });
   const [train, test] = await Promise.all([
-    loadRunDataset(config.data, 'train'),
-    loadRunDataset(config.data, 'test'),
+    loadRunDataset(config.data, 'train', config.seed),
+    loadRunDataset(config.data, 'test', config.seed),
   ]);
   return {
     runDir: dir,

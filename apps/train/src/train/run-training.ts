@@ -162,8 +162,8 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
   await registerGradients();
 
   const [train, test] = await Promise.all([
-    loadRunDataset(config.data, 'train'),
-    loadRunDataset(config.data, 'test'),
+    loadRunDataset(config.data, 'train', config.seed),
+    loadRunDataset(config.data, 'test', config.seed),
   ]);
   io.stdout(`data: ${train.name} train ${train.size} / test ${test.size} (${train.origin})\n`);
   const numClasses = train.numClasses;
@@ -205,6 +205,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
   const data = createBatchIterator(train, {
     batchSize,
     mode: 'train',
+    ...(config.data.augmentation === undefined ? {} : { augmentation: config.data.augmentation }),
     ...(dataState === undefined ? { rng: createRng(config.seed + 7) } : { state: dataState }),
     resolution: Math.max(...space.resolutions),
   });
@@ -313,7 +314,13 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
           arch,
           label,
           { train, test },
-          { ...config.evaluation, seed: config.seed },
+          {
+            ...config.evaluation,
+            seed: config.seed,
+            ...(config.data.augmentation === undefined
+              ? {}
+              : { augmentation: config.data.augmentation }),
+          },
         ),
       );
     }

@@ -71,7 +71,15 @@ async function runOn(backendName: string, compute: Compute) {
  * values within `tolerance`, relative to each value or, for values near zero, to the output's
  * root mean square (sums of many products cancel).
  */
-export async function expectBackendsAgree(compute: Compute, tolerance = 1e-4): Promise<void> {
+/**
+ * `floor` bounds the scale errors are relative to from below: gradients that are zero up to
+ * rounding (1e-7 against 0) are compared in absolute terms rather than relative to themselves.
+ */
+export async function expectBackendsAgree(
+  compute: Compute,
+  tolerance = 1e-4,
+  floor = 1e-12,
+): Promise<void> {
   const expected = await runOn('cpu', compute);
   const actual = await runOn('native', compute);
   expect(actual.length).toBe(expected.length);
@@ -94,7 +102,7 @@ export async function expectBackendsAgree(compute: Compute, tolerance = 1e-4): P
           ? Number.POSITIVE_INFINITY
           : value === other
             ? 0
-            : Math.abs(other - value) / Math.max(Math.abs(value), rms, 1e-12);
+            : Math.abs(other - value) / Math.max(Math.abs(value), rms, floor);
       if (!(error <= worst)) {
         worst = error;
         worstIndex = i;

@@ -1,5 +1,5 @@
-import { tinySpace } from '@supernas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
+import { tinyWithKernels } from '../test-utils/elastic-fixtures.js';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importTorchDump, supernetFromTorchDump } from './import-torch-dump.js';
@@ -26,7 +26,7 @@ beforeAll(async () => {
 describe('supernetFromTorchDump', () => {
   it('assigns every weight in tfjs layout', () => {
     const before = tf.memory().numTensors;
-    const dump = makeTorchDump(tinySpace, 10);
+    const dump = makeTorchDump(tinyWithKernels, 10);
     const supernet = supernetFromTorchDump(dump);
     const entries = dump.manifest.tensors;
     const indexOf = (name: string) => entries.findIndex((entry) => entry.name === name);
@@ -58,7 +58,7 @@ describe('supernetFromTorchDump', () => {
   });
 
   it('ignores the reference bn_tracking and num_batches_tracked buffers', () => {
-    const dump = makeTorchDump(tinySpace, 10, (tensors) => [
+    const dump = makeTorchDump(tinyWithKernels, 10, (tensors) => [
       ...tensors,
       {
         name: 'first_conv.bn.bn_tracking.0.running_mean',
@@ -73,7 +73,7 @@ describe('supernetFromTorchDump', () => {
   });
 
   it('names a missing key', () => {
-    const dump = makeTorchDump(tinySpace, 10, (tensors) =>
+    const dump = makeTorchDump(tinyWithKernels, 10, (tensors) =>
       tensors.filter((t) => t.name !== depthwise),
     );
     const error = catchError(() => supernetFromTorchDump(dump));
@@ -88,7 +88,7 @@ describe('supernetFromTorchDump', () => {
       shape: [2],
       values: new Float32Array(2),
     };
-    const dump = makeTorchDump(tinySpace, 10, (tensors) => [...tensors, extra]);
+    const dump = makeTorchDump(tinyWithKernels, 10, (tensors) => [...tensors, extra]);
     const error = catchError(() => supernetFromTorchDump(dump));
     expect(error.problem).toBe('unexpected');
     expect(error.key).toBe(extra.name);
@@ -96,7 +96,7 @@ describe('supernetFromTorchDump', () => {
   });
 
   it('names a key whose shape does not fit the space, with both shapes', () => {
-    const dump = makeTorchDump(tinySpace, 10, (tensors) =>
+    const dump = makeTorchDump(tinyWithKernels, 10, (tensors) =>
       tensors.map((t) =>
         t.name === depthwise ? { ...t, shape: [16, 1, 3, 3], values: new Float32Array(16 * 9) } : t,
       ),
@@ -110,15 +110,15 @@ describe('supernetFromTorchDump', () => {
   });
 
   it('refuses a dump of another space, naming where it differs', () => {
-    const dump = makeTorchDump(tinySpace, 10);
-    const other = { ...tinySpace, resolutions: [32] };
+    const dump = makeTorchDump(tinyWithKernels, 10);
+    const other = { ...tinyWithKernels, resolutions: [32] };
     const error = catchError(() => supernetFromTorchDump(dump, { space: other }));
     expect(error.problem).toBe('space');
     expect(error.message).toContain('resolutions');
   });
 
   it('refuses a manifest of another format or with byte ranges past the data', () => {
-    const dump = makeTorchDump(tinySpace, 10);
+    const dump = makeTorchDump(tinyWithKernels, 10);
     const wrongFormat = {
       ...dump,
       manifest: { ...dump.manifest, format: 'other' },

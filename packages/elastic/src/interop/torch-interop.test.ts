@@ -43,14 +43,14 @@ const tinyArchs: string[] = [
     resolution: 28,
     width: [16, 8, 24, 24, 48, 128],
     depth: [2, 1, 3, 1],
-    kernelSize: [5, 3, 3, 5],
+    kernelSize: [3, 3, 3, 3],
     expandRatio: [1, 4, 3, 6],
   }),
   JSON.stringify({
     resolution: 24,
     width: [8, 16, 16, 32, 40, 160],
     depth: [1, 2, 2, 2],
-    kernelSize: [3, 5, 5, 3],
+    kernelSize: [3, 3, 3, 3],
     expandRatio: [1, 6, 4, 4],
   }),
 ];

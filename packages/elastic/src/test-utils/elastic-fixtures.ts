@@ -1,4 +1,4 @@
-import { createRng, type SearchSpace } from '@supernas/search-space';
+import { createRng, type SearchSpace, tinySpace } from '@supernas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { registerCpuSliceKernel } from '../register-cpu-slice-kernel.js';
@@ -57,3 +57,13 @@ export function oddMapSpace(space: SearchSpace): SearchSpace {
     stages: space.stages.map((stage, index) => ({ ...stage, stride: index === 0 ? 1 : 2 })),
   };
 }
+
+/**
+ * The `tiny` space with 3x3 and 5x5 depthwise kernels in every stage, so tests on small
+ * supernets still exercise the centre crop of a larger kernel (the preset has 3x3 only).
+ */
+export const tinyWithKernels: SearchSpace = {
+  ...tinySpace,
+  name: 'tiny-kernels',
+  stages: tinySpace.stages.map((stage) => ({ ...stage, kernelSizes: [3, 5] })),
+};

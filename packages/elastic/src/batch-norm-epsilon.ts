@@ -1,0 +1,2 @@
+/** The reference's `bn_eps`. */
+export const batchNormEpsilon = 1e-5;

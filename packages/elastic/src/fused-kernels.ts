@@ -1,0 +1,72 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { batchNormEpsilon } from './batch-norm-epsilon.js';
+
+/**
+ * Kernels a backend may register to run a whole layer in one pass (`@supernas/backend-native`
+ * does). Elastic layers use them when the active backend has them and fall back to tfjs ops
+ * otherwise, so results do not depend on which path ran; nothing here imports a backend.
+ *
+ * - `SupernasBatchNormTraining` {x, gamma, beta}, attrs {epsilon} -> [y, mean, inverseStd]
+ * - `SupernasBatchNormTrainingGrad` {dy, x, mean, inverseStd, gamma} -> [dx, dGamma, dBeta]
+ * - `SupernasSwish` {x} -> y; `SupernasSwishGrad` {dy, x} -> dx
+ */
+export const fusedKernelNames = {
+  batchNormTraining: 'SupernasBatchNormTraining',
+  batchNormTrainingGrad: 'SupernasBatchNormTrainingGrad',
+  swish: 'SupernasSwish',
+  swishGrad: 'SupernasSwishGrad',
+} as const;
+
+/** Whether the active backend registers both `forward` and `backward`. */
+export function hasFusedKernels(forward: string, backward: string): boolean {
+  const backend = tf.getBackend();
+  return (
+    tf.getKernel(forward, backend) !== undefined && tf.getKernel(backward, backend) !== undefined
+  );
+}
+
+function run(
+  kernelName: string,
+  inputs: tf.NamedTensorMap,
+  attrs: tf.NamedAttrMap = {},
+): tf.Tensor[] {
+  const outputs = tf.engine().runKernel(kernelName, inputs, attrs);
+  return Array.isArray(outputs) ? (outputs as tf.Tensor[]) : [outputs as tf.Tensor];
+}
+
+/** BN in training mode through the fused kernels (same maths as the tfjs-ops path). */
+export const fusedBatchNormTraining = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, gamma, beta, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  const [value, mean, inverseStd] = run(
+    fusedKernelNames.batchNormTraining,
+    { x, gamma, beta },
+    { epsilon: batchNormEpsilon },
+  );
+  save([x, mean!, inverseStd!, gamma]);
+  const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
+    const [savedX, savedMean, savedInverseStd, savedGamma] = saved as [
+      tf.Tensor,
+      tf.Tensor,
+      tf.Tensor,
+      tf.Tensor,
+    ];
+    return run(fusedKernelNames.batchNormTrainingGrad, {
+      dy,
+      x: savedX,
+      mean: savedMean,
+      inverseStd: savedInverseStd,
+      gamma: savedGamma,
+    });
+  };
+  return { value: value!, gradFunc };
+});
+
+/** x * sigmoid(x) through the fused kernels. */
+export const fusedSwish = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+  const [value] = run(fusedKernelNames.swish, { x });
+  save([x]);
+  const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor =>
+    run(fusedKernelNames.swishGrad, { dy, x: saved[0]! })[0]!;
+  return { value: value!, gradFunc };
+});
