@@ -132,7 +132,16 @@ for (let round = 1; round <= rounds; round++) {
     ];
     if (round % 2 === 0) runners.reverse();
     for (const run of runners) {
-      for (const record of run()) records.push({ ...record, round });
+      try {
+        for (const record of run()) records.push({ ...record, round });
+      } catch (error) {
+        // One backend failing a case (wasm's heap is bounded) must not hide the others' numbers.
+        const reason =
+          String(error.message)
+            .split('\n')
+            .find((line) => /status|memory|Error/i.test(line)) ?? error.message;
+        console.log(`round ${round}: ${String(error.message).split('\n')[0]} (${reason.trim()})`);
+      }
     }
   }
   console.log(`round ${round}/${rounds} done`);

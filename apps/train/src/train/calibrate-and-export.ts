@@ -1,15 +1,9 @@
 import { mkdir } from 'node:fs/promises';
-import { createBatchIterator } from '@supernas/data';
-import {
-  calibrateBatchNorm,
-  disposeStaticSubnet,
-  exportGraphModel,
-  extractSubnet,
-} from '@supernas/elastic';
+import { disposeStaticSubnet, exportGraphModel, extractSubnet } from '@supernas/elastic';
 import { fileSystemHandler } from '@supernas/elastic/node';
 import { countFlops } from '@supernas/flops';
-import { type ArchConfig, createRng } from '@supernas/search-space';
-import * as tf from '@tensorflow/tfjs-core';
+import type { ArchConfig } from '@supernas/search-space';
+import { calibrateOnTraining } from './calibrate-on-training.js';
 import type { OpenRun } from './open-run.js';
 
 /** Calibrates `arch`'s BN on training batches, extracts it and writes a tfjs graph model to `out`. */
@@ -18,32 +12,13 @@ export async function calibrateAndExport(
   arch: ArchConfig,
   out: string,
 ): Promise<{ batches: number; mflops: number }> {
-  const { evaluation } = run.config;
-  const iterator = createBatchIterator(run.train, {
-    batchSize: Math.min(evaluation.calibrationBatchSize, run.train.size),
-    mode: 'train',
-    rng: createRng(run.config.seed),
-    resolution: arch.resolution,
+  const calibration = await calibrateOnTraining(run.supernet, arch, run.train, {
+    ...run.config.evaluation,
+    seed: run.config.seed,
     ...(run.config.data.augmentation === undefined
       ? {}
       : { augmentation: run.config.data.augmentation }),
   });
-  async function* batches(): AsyncGenerator<tf.Tensor4D> {
-    for (let i = 0; i < evaluation.calibrationBatches; i++) {
-      const batch = await iterator.next(arch.resolution);
-      if (batch === null) return;
-      const images = tf.tensor4d(batch.images, [...batch.shape]);
-      try {
-        yield images;
-      } finally {
-        images.dispose();
-      }
-    }
-  }
-  const calibration = await calibrateBatchNorm(run.supernet, arch, batches(), {
-    maxBatches: evaluation.calibrationBatches,
-  });
-  iterator.close();
   const subnet = extractSubnet(run.supernet, arch);
   try {
     await mkdir(out, { recursive: true });

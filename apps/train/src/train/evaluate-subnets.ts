@@ -1,8 +1,9 @@
-import { type Augmentation, createBatchIterator, type Dataset } from '@supernas/data';
-import { calibrateBatchNorm, type Supernet } from '@supernas/elastic';
+import { createBatchIterator, type Dataset } from '@supernas/data';
+import type { Supernet } from '@supernas/elastic';
 import { countFlops } from '@supernas/flops';
-import { type ArchConfig, archKey, createRng } from '@supernas/search-space';
+import { type ArchConfig, archKey } from '@supernas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
+import { type CalibrationOptions, calibrateOnTraining } from './calibrate-on-training.js';
 
 export interface SubnetResult {
   readonly label: string;
@@ -14,13 +15,8 @@ export interface SubnetResult {
   readonly examples: number;
 }
 
-export interface EvaluationOptions {
-  /** Calibration sees training images as training did: with the run's augmentation. */
-  readonly augmentation?: Augmentation;
-  readonly calibrationBatches: number;
-  readonly calibrationBatchSize: number;
+export interface EvaluationOptions extends CalibrationOptions {
   readonly batchSize: number;
-  readonly seed: number;
 }
 
 /**
@@ -34,29 +30,7 @@ export async function evaluateSubnet(
   data: { readonly train: Dataset; readonly test: Dataset },
   options: EvaluationOptions,
 ): Promise<SubnetResult> {
-  const calibration = createBatchIterator(data.train, {
-    batchSize: Math.min(options.calibrationBatchSize, data.train.size),
-    mode: 'train',
-    rng: createRng(options.seed),
-    resolution: arch.resolution,
-    ...(options.augmentation === undefined ? {} : { augmentation: options.augmentation }),
-  });
-  async function* calibrationBatches(): AsyncGenerator<tf.Tensor4D> {
-    for (let i = 0; i < options.calibrationBatches; i++) {
-      const batch = await calibration.next(arch.resolution);
-      if (batch === null) return;
-      const images = tf.tensor4d(batch.images, [...batch.shape]);
-      try {
-        yield images;
-      } finally {
-        images.dispose();
-      }
-    }
-  }
-  await calibrateBatchNorm(supernet, arch, calibrationBatches(), {
-    maxBatches: options.calibrationBatches,
-  });
-  calibration.close();
+  await calibrateOnTraining(supernet, arch, data.train, options);
 
   const test = createBatchIterator(data.test, {
     batchSize: options.batchSize,
