@@ -1,10 +1,10 @@
 import { type FlopsPrior, sampleFlopsTarget } from '@supernas/flops';
-import { type ArchConfig, type Rng, rngFromState, type SearchSpace } from '@supernas/search-space';
-import { checkRngState, checkStateKind } from './check-state.js';
+import type { ArchConfig, Rng, SearchSpace } from '@supernas/search-space';
 import { drawArchInFlopsRange } from './draw-arch-in-flops-range.js';
-import type { RankArchs, SampleContext, Sampler, SamplerState } from './sampler.js';
+import { leafSamplerMethods, type RngHolder } from './leaf-sampler-methods.js';
+import type { RankArchs, SampleContext, Sampler } from './sampler.js';
 import { SamplerError } from './sampler-error.js';
-import { formatStats, StatsRecorder } from './stats-recorder.js';
+import { StatsRecorder } from './stats-recorder.js';
 
 export interface AttentiveSamplerOptions {
   readonly space: SearchSpace;
@@ -36,16 +36,21 @@ export function attentiveSampler(options: AttentiveSamplerOptions): Sampler {
   const name = `attentive-${mode}`;
   checkOptions(name, options, maxTries);
   const lastBin = prior.binEdges.length - 2;
-  let rng = options.rng;
+  const rng: RngHolder = { current: options.rng };
   const recorder = new StatsRecorder(name, prior.binEdges);
 
   return {
     name,
     async sample(context: SampleContext = {}): Promise<ArchConfig[]> {
-      const target = sampleFlopsTarget(prior, rng);
+      const target = sampleFlopsTarget(prior, rng.current);
       const range = { low: target.low, high: target.high, includeHigh: target.bin === lastBin };
       const drawn = Array.from({ length: candidates }, () =>
-        drawArchInFlopsRange(space, range, { rng, numClasses, inputChannels, maxTries }),
+        drawArchInFlopsRange(space, range, {
+          rng: rng.current,
+          numClasses,
+          inputChannels,
+          maxTries,
+        }),
       );
       for (const candidate of drawn) {
         recorder.add('candidateDraws', candidate.draws);
@@ -63,20 +68,7 @@ export function attentiveSampler(options: AttentiveSamplerOptions): Sampler {
       recorder.recordFlops(mflops);
       return [arch];
     },
-    stats: () => recorder.snapshot(),
-    report: () => formatStats(recorder.snapshot()),
-    state: (): SamplerState => ({
-      sampler: name,
-      rng: rng.state(),
-      stats: recorder.snapshot(),
-      inner: null,
-    }),
-    restore(state: SamplerState): void {
-      checkStateKind(name, state);
-      const words = checkRngState(name, state.rng);
-      recorder.restore(state.stats);
-      rng = rngFromState(words);
-    },
+    ...leafSamplerMethods(name, recorder, rng),
   };
 }
 

@@ -1,14 +1,8 @@
 import { countFlops } from '@supernas/flops';
-import {
-  type ArchConfig,
-  type Rng,
-  rngFromState,
-  type SearchSpace,
-  sampleArch,
-} from '@supernas/search-space';
-import { checkRngState, checkStateKind } from './check-state.js';
-import type { Sampler, SamplerState } from './sampler.js';
-import { formatStats, StatsRecorder } from './stats-recorder.js';
+import { type ArchConfig, type Rng, type SearchSpace, sampleArch } from '@supernas/search-space';
+import { leafSamplerMethods, type RngHolder } from './leaf-sampler-methods.js';
+import type { Sampler } from './sampler.js';
+import { StatsRecorder } from './stats-recorder.js';
 
 export interface UniformSamplerOptions {
   readonly space: SearchSpace;
@@ -24,13 +18,13 @@ export interface UniformSamplerOptions {
 /** One arch per call, every choice uniform and independent (`sampleArch`), as BigNAS / OFA. */
 export function uniformSampler(options: UniformSamplerOptions): Sampler {
   const { space, histogram } = options;
-  let rng = options.rng;
+  const rng: RngHolder = { current: options.rng };
   const name = 'uniform';
   const recorder = new StatsRecorder(name, histogram?.binEdges ?? null);
   return {
     name,
     async sample(): Promise<ArchConfig[]> {
-      const arch = sampleArch(space, rng);
+      const arch = sampleArch(space, rng.current);
       recorder.add('calls');
       recorder.add('archs');
       if (histogram) {
@@ -39,19 +33,6 @@ export function uniformSampler(options: UniformSamplerOptions): Sampler {
       }
       return [arch];
     },
-    stats: () => recorder.snapshot(),
-    report: () => formatStats(recorder.snapshot()),
-    state: (): SamplerState => ({
-      sampler: name,
-      rng: rng.state(),
-      stats: recorder.snapshot(),
-      inner: null,
-    }),
-    restore(state: SamplerState): void {
-      checkStateKind(name, state);
-      const words = checkRngState(name, state.rng);
-      recorder.restore(state.stats);
-      rng = rngFromState(words);
-    },
+    ...leafSamplerMethods(name, recorder, rng),
   };
 }
