@@ -8,7 +8,6 @@ import {
   type Conv2DBackpropInputAttrs,
   DepthwiseConv2dNative,
   DepthwiseConv2dNativeBackpropFilter,
-  type DepthwiseConv2dNativeBackpropFilterAttrs,
   DepthwiseConv2dNativeBackpropInput,
   type DepthwiseConv2dNativeBackpropInputAttrs,
   FusedConv2D,
@@ -79,33 +78,49 @@ function forward(
   return backend.makeTensorInfo(info.outShape, 'float32', out);
 }
 
+/**
+ * The geometry of a backward pass from its attributes, which both backprop kernels name alike
+ * (dilations exist only on the depthwise ones, data formats only on the regular ones); undefined
+ * when the native kernel cannot take it or `dy` does not have the forward output's size.
+ */
+function backwardDims(
+  attrs: NativeKernelArgs['attrs'],
+  inputShape: Shape4D,
+  filterShape: Shape4D,
+  depthwise: boolean,
+  dyLength: number,
+): ReturnType<typeof convDims> {
+  const { strides, pad, dimRoundingMode, dataFormat } =
+    attrs as unknown as Conv2DBackpropInputAttrs;
+  const dilations = depthwise
+    ? (attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs).dilations
+    : 1;
+  const info = backend_util.computeConv2DInfo(
+    inputShape,
+    filterShape,
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
+    depthwise,
+    dataFormatOf(depthwise ? 'NHWC' : dataFormat),
+  );
+  const dims = convDims(info, depthwise);
+  return dims === undefined || sizeOfShape(info.outShape) !== dyLength ? undefined : dims;
+}
+
 function backwardInput(
   { inputs, backend, attrs, addon }: NativeKernelArgs,
   depthwise: boolean,
 ): TensorInfo | undefined {
   const { dy, filter } = inputs;
   if (dy === undefined || filter === undefined) return undefined;
-  const { inputShape, strides, pad, dimRoundingMode } =
-    attrs as unknown as Conv2DBackpropInputAttrs;
-  const dilations = depthwise
-    ? (attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs).dilations
-    : 1;
-  const dataFormat = depthwise ? 'NHWC' : (attrs as unknown as Conv2DBackpropInputAttrs).dataFormat;
+  const { inputShape } = attrs as unknown as Conv2DBackpropInputAttrs;
   const dyValues = floatValues(backend, dy);
   const filterValues = floatValues(backend, filter);
   if (dyValues === undefined || filterValues === undefined) return undefined;
-  const info = backend_util.computeConv2DInfo(
-    inputShape,
-    filter.shape as Shape4D,
-    strides,
-    dilations,
-    pad,
-    dimRoundingMode,
-    depthwise,
-    dataFormatOf(dataFormat),
-  );
-  const dims = convDims(info, depthwise);
-  if (dims === undefined || sizeOfShape(info.outShape) !== dyValues.length) return undefined;
+  const dims = backwardDims(attrs, inputShape, filter.shape as Shape4D, depthwise, dyValues.length);
+  if (dims === undefined) return undefined;
   const dx = backend.allocate(sizeOfShape(inputShape));
   addon.convBackwardData(dyValues, filterValues, dx, dims);
   return backend.makeTensorInfo([...inputShape], 'float32', dx);
@@ -117,29 +132,12 @@ function backwardFilter(
 ): TensorInfo | undefined {
   const { x, dy } = inputs;
   if (x === undefined || dy === undefined) return undefined;
-  const { filterShape, strides, pad, dimRoundingMode } =
-    attrs as unknown as Conv2DBackpropFilterAttrs;
-  const dilations = depthwise
-    ? (attrs as unknown as DepthwiseConv2dNativeBackpropFilterAttrs).dilations
-    : 1;
-  const dataFormat = depthwise
-    ? 'NHWC'
-    : (attrs as unknown as Conv2DBackpropFilterAttrs).dataFormat;
+  const { filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
   const xValues = floatValues(backend, x);
   const dyValues = floatValues(backend, dy);
   if (xValues === undefined || dyValues === undefined) return undefined;
-  const info = backend_util.computeConv2DInfo(
-    x.shape as Shape4D,
-    filterShape,
-    strides,
-    dilations,
-    pad,
-    dimRoundingMode,
-    depthwise,
-    dataFormatOf(dataFormat),
-  );
-  const dims = convDims(info, depthwise);
-  if (dims === undefined || sizeOfShape(info.outShape) !== dyValues.length) return undefined;
+  const dims = backwardDims(attrs, x.shape as Shape4D, filterShape, depthwise, dyValues.length);
+  if (dims === undefined) return undefined;
   const dFilter = backend.allocate(sizeOfShape(filterShape));
   addon.convBackwardWeights(xValues, dyValues, dFilter, dims);
   return backend.makeTensorInfo([...filterShape], 'float32', dFilter);
