@@ -100,12 +100,12 @@ describe('createSupernet', () => {
 
   it('rejects an input whose resolution is not the arch resolution, naming both', () => {
     const arch = maxArch(tinySpace);
-    const x = randomBatch([1, 28, 28, 3], 1);
+    const x = randomBatch([1, 24, 24, 3], 1);
     expect(() => tiny.apply(x, arch, { training: false })).toThrow(InputShapeError);
     expect(() => tiny.apply(x, arch, { training: false })).toThrow(
-      /input is 28x28 but arch.resolution is 32/,
+      /input is 24x24 but arch.resolution is 28/,
     );
-    const gray = randomBatch([1, 32, 32, 1], 1);
+    const gray = randomBatch([1, 28, 28, 1], 1);
     expect(() => tiny.apply(gray, arch, { training: false })).toThrow(/1 channels, expected 3/);
     tf.dispose([x, gray]);
   });
@@ -123,7 +123,7 @@ describe('createSupernet', () => {
   it('rejects bad options and runs after dispose', () => {
     expect(() => createSupernet(tinySpace, { numClasses: 0 })).toThrow(ElasticOptionError);
     const arch = maxArch(tinySpace);
-    const x = randomBatch([1, 32, 32, 3], 1);
+    const x = randomBatch([1, 28, 28, 3], 1);
     expect(() => tiny.apply(x, arch, { training: true, dropout: 0.2 })).toThrow(
       /seed is undefined/,
     );

@@ -9,7 +9,7 @@ describe('countSubnets', () => {
   });
 
   it('counts the tiny space', () => {
-    // 3 resolutions * 2 * 2 (first and last conv) * mb1 8 * mb2 24 * mb3 36 * mb4 16
-    expect(countSubnets(tinySpace)).toBe(3 * 2 * 2 * 4 * 12 * 18 * 8);
+    // 2 resolutions * 2 * 2 (first and last conv widths) * mb1 4 * mb2 12 * mb3 18 * mb4 8
+    expect(countSubnets(tinySpace)).toBe(2 * 2 * 2 * 4 * 12 * 18 * 8);
   });
 });
