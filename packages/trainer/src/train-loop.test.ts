@@ -160,6 +160,46 @@ describe('trainSupernet', () => {
     optimizer.dispose();
   });
 
+  it('trains the students on the labels for labelWarmupSteps steps, then distills', async () => {
+    const run = async (runConfig: TrainConfig) => {
+      const supernet = createSupernet(microSpace, { numClasses: 2, inputChannels: 1, seed: 9 });
+      const records: StepRecord[] = [];
+      const result = await trainSupernet({
+        supernet,
+        sampler: makeSampler(21),
+        data: createBatchIterator(dataset, { batchSize: 8, rng: createRng(4), resolution: 12 }),
+        config: runConfig,
+        onStep: (record) => {
+          records.push(record);
+        },
+      });
+      supernet.dispose();
+      result.optimizer.dispose();
+      return records;
+    };
+    const short = { ...config, totalSteps: 4 };
+    const warmedUp = await run({ ...short, labelWarmupSteps: 2 });
+    const onLabels = await run({ ...short, distillation: { kind: 'none' } });
+    const distilled = await run(short);
+
+    expect(warmedUp.map((record) => record.studentLoss)).toEqual([
+      'none',
+      'none',
+      'alpha',
+      'alpha',
+    ]);
+    expect(distilled.every((record) => record.studentLoss === 'alpha')).toBe(true);
+    const losses = (records: StepRecord[]) =>
+      records.map((record) => record.losses.map((entry) => entry.loss));
+    // The warm-up is exactly a run without distillation, down to the bit...
+    expect(losses(warmedUp).slice(0, 2)).toEqual(losses(onLabels).slice(0, 2));
+    // ...and the students then switch to the divergence (values near 0, far below CE's ~0.7).
+    const students = (records: StepRecord[], step: number) =>
+      records[step]!.losses.slice(1).map((entry) => entry.loss);
+    expect(Math.max(...students(warmedUp, 2))).toBeLessThan(Math.min(...students(onLabels, 2)) / 2);
+    expect(students(distilled, 0)).not.toEqual(students(onLabels, 0));
+  });
+
   it('rejects a configuration value out of range, naming it', async () => {
     const supernet = createSupernet(microSpace, { numClasses: 2, inputChannels: 1, seed: 1 });
     await expect(

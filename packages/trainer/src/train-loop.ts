@@ -5,12 +5,20 @@ import * as tf from '@tensorflow/tfjs-core';
 import { TrainerConfigError } from './errors.js';
 import { warmupCosineLr } from './lr-schedule.js';
 import { type RankBatch, rankByMinibatchLoss } from './rank-by-loss.js';
-import { type SandwichStepConfig, type SubnetLoss, sandwichStep } from './sandwich-step.js';
+import {
+  type DistillationConfig,
+  type SandwichStepConfig,
+  type SubnetLoss,
+  sandwichStep,
+} from './sandwich-step.js';
 import { Sgd } from './sgd.js';
 
-/** What the loop needs from a data pipeline: NHWC float batches with int labels. */
+/**
+ * What the loop needs from a data pipeline: NHWC float batches with int labels, at whatever
+ * resolution the source is set up for (`sandwichStep` resizes them to each subnet's).
+ */
 export interface BatchSource<State = unknown> {
-  next(resolution?: number): Promise<{
+  next(): Promise<{
     readonly images: Float32Array;
     readonly labels: Int32Array;
     readonly shape: readonly [number, number, number, number];
@@ -29,6 +37,13 @@ export interface TrainConfig extends SandwichStepConfig {
   readonly seed: number;
   /** Write a checkpoint every this many steps (and always after the last). 0: only at the end. */
   readonly checkpointEvery: number;
+  /**
+   * Steps at the start in which the students (middle and min subnets) train on the labels, as
+   * `distillation: { kind: 'none' }` does, before in-place distillation from the largest subnet
+   * begins. 0 (the default) is the papers' recipe. A teacher that has barely started learning
+   * is a poor target: in short runs, distilling from it from step 1 holds every subnet back.
+   */
+  readonly labelWarmupSteps?: number;
 }
 
 export interface StepRecord {
@@ -40,6 +55,8 @@ export interface StepRecord {
     readonly loss: number;
     readonly arch: ArchConfig;
   }>;
+  /** What the students trained on this step: the labels (`none`) or the distillation loss. */
+  readonly studentLoss: DistillationConfig['kind'];
   readonly imagesPerSecond: number;
   readonly stepSeconds: number;
   readonly batchSize: number;
@@ -90,6 +107,7 @@ export function validateTrainConfig(config: TrainConfig): void {
     'checkpointEvery',
   ] as const)
     nonNegative(key);
+  if (config.labelWarmupSteps !== undefined) nonNegative('labelWarmupSteps');
   for (const key of ['momentum', 'dropout', 'dropConnect'] as const) {
     const value = config[key];
     if (!(value >= 0 && value < 1)) throw new TrainerConfigError(key, value, 'a number in [0, 1)');
@@ -127,7 +145,8 @@ export async function trainSupernet<DataState>(
     totalSteps: config.totalSteps,
     minLr: config.minLr,
   });
-  const maxResolution = Math.max(...supernet.space.resolutions);
+  const labelWarmupSteps = config.labelWarmupSteps ?? 0;
+  const onLabels: SandwichStepConfig = { ...config, distillation: { kind: 'none' } };
   let current: RankBatch | undefined;
   const rank = rankByMinibatchLoss(supernet, () => {
     if (current === undefined) throw new Error('trainSupernet: ranking requested outside a step');
@@ -149,7 +168,7 @@ export async function trainSupernet<DataState>(
       return { steps: step, optimizer, interrupted: true };
     }
     const startedAt = performance.now();
-    const batch = await data.next(maxResolution);
+    const batch = await data.next();
     if (batch === null)
       throw new Error(
         `trainSupernet: the data source ended at step ${step} of ${config.totalSteps}`,
@@ -159,6 +178,7 @@ export async function trainSupernet<DataState>(
     current = { images, labels };
     let losses: SubnetLoss[];
     const learningRate = schedule(step);
+    const stepConfig = step < labelWarmupSteps ? onLabels : config;
     try {
       const archs = await sampler.sample({ step, rank });
       losses = await sandwichStep({
@@ -170,7 +190,7 @@ export async function trainSupernet<DataState>(
         learningRate,
         step,
         seed: config.seed * 1_000_003 + step,
-        config,
+        config: stepConfig,
       });
     } finally {
       current = undefined;
@@ -185,6 +205,7 @@ export async function trainSupernet<DataState>(
       step,
       learningRate,
       losses: losses.map(({ role, loss, arch }) => ({ role, loss, arch })),
+      studentLoss: stepConfig.distillation.kind,
       imagesPerSecond: batchSize / stepSeconds,
       stepSeconds,
       batchSize,

@@ -2,7 +2,12 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseTrainConfig, readTrainConfig } from './config.js';
+import {
+  ConfigError,
+  DEFAULT_LABEL_WARMUP_EPOCHS,
+  parseTrainConfig,
+  readTrainConfig,
+} from './config.js';
 
 describe('parseTrainConfig', () => {
   it('fills every default from an empty config: tiny on Fashion-MNIST, attentive BestUp, alpha-divergence', () => {
@@ -15,7 +20,13 @@ describe('parseTrainConfig', () => {
       candidates: 3,
       middle: 2,
     });
-    expect(config.distillation).toEqual({ kind: 'alpha', alphaMin: -1, alphaMax: 1, clip: 5 });
+    expect(config.distillation).toEqual({
+      kind: 'alpha',
+      alphaMin: -1,
+      alphaMax: 1,
+      clip: 5,
+      labelWarmupEpochs: DEFAULT_LABEL_WARMUP_EPOCHS,
+    });
     expect(config.training).toMatchObject({
       momentum: 0.9,
       nesterov: true,
@@ -51,7 +62,11 @@ describe('readTrainConfig', () => {
     expect(yaml.training.steps).toBe(5);
     expect(yaml.sampler.mode).toBe('worst');
     const json = await readTrainConfig(join(dir, 'b.json'));
-    expect(json.distillation).toEqual({ kind: 'kl', temperature: 1 });
+    expect(json.distillation).toEqual({
+      kind: 'kl',
+      temperature: 1,
+      labelWarmupEpochs: DEFAULT_LABEL_WARMUP_EPOCHS,
+    });
   });
 
   it('names the file when it is missing', async () => {

@@ -4,19 +4,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { disposeCheckpoint, loadCheckpoint } from '@supernas/elastic';
 import { fileSystemHandler } from '@supernas/elastic/node';
+import { getSearchSpace } from '@supernas/search-space';
 import { loadGraphModel } from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { captureIo } from '../cli-io.js';
 import { runCli } from '../program.js';
 import { parseTrainConfig } from './config.js';
-import { runTraining } from './run-training.js';
+import { runTraining, trainConfigOf, trainingBatchResolution } from './run-training.js';
 
 // wasm: always installed, and fast enough to train the tiny space for a few steps in a test.
 const config = parseTrainConfig({
   backend: 'wasm',
   data: { trainLimit: 256, testLimit: 64, batchSize: 32 },
   training: { steps: 4, checkpointEvery: 2 },
+  // 8 batches an epoch: 2 steps on the labels, 2 distilling (the resume test crosses the switch).
+  distillation: { kind: 'alpha', labelWarmupEpochs: 0.25 },
   evaluation: { calibrationBatches: 1, calibrationBatchSize: 32, middleArchs: 1, batchSize: 64 },
 });
 
@@ -28,6 +31,29 @@ async function checkpointWeights(runDir: string): Promise<Map<string, Float32Arr
   disposeCheckpoint(checkpoint);
   return weights;
 }
+
+describe('trainConfigOf', () => {
+  it('turns the label warm-up from epochs into steps and keeps it out of the loss config', () => {
+    const trainConfig = trainConfigOf(parseTrainConfig({}), 1406, 937);
+    expect(trainConfig.labelWarmupSteps).toBe(Math.round(0.75 * 937));
+    expect(trainConfig.distillation).toEqual({ kind: 'alpha', alphaMin: -1, alphaMax: 1, clip: 5 });
+    const none = trainConfigOf(parseTrainConfig({ distillation: { kind: 'none' } }), 10, 5);
+    expect(none.labelWarmupSteps).toBe(0);
+  });
+});
+
+describe('trainingBatchResolution', () => {
+  const space = getSearchSpace('tiny'); // resolutions 24 and 28
+  it('keeps small square images at their own size so each subnet resamples them once', () => {
+    expect(trainingBatchResolution({ height: 28, width: 28 }, space)).toBe(28);
+    expect(trainingBatchResolution({ height: 24, width: 24 }, space)).toBe(24);
+  });
+  it('crops larger, non-square or mixed-size images to the largest resolution', () => {
+    expect(trainingBatchResolution({ height: 32, width: 32 }, space)).toBe(28);
+    expect(trainingBatchResolution({ height: 20, width: 16 }, space)).toBe(28);
+    expect(trainingBatchResolution({ height: undefined, width: undefined }, space)).toBe(28);
+  });
+});
 
 describe('runTraining', () => {
   const root = mkdtemp(join(tmpdir(), 'supernas-run-'));

@@ -28,7 +28,13 @@ import {
   type SearchSpace,
   sampleArch,
 } from '@supernas/search-space';
-import { Sgd, type StepRecord, type TrainConfig, trainSupernet } from '@supernas/trainer';
+import {
+  type DistillationConfig,
+  Sgd,
+  type StepRecord,
+  type TrainConfig,
+  trainSupernet,
+} from '@supernas/trainer';
 import { type SelectedBackend, selectBackend } from '../backend.js';
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
@@ -68,8 +74,32 @@ function timestamp(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 }
 
-export function trainConfigOf(config: TrainRunConfig, totalSteps: number): TrainConfig {
+/**
+ * The side of the training batches, which `sandwichStep` then resizes to each subnet's
+ * resolution: small fixed-size images (Fashion-MNIST, CIFAR) at their own size, so each subnet
+ * sees them resampled once, as in calibration and evaluation; larger or mixed-size images (image
+ * folders) cropped to the space's largest resolution.
+ */
+export function trainingBatchResolution(
+  dataset: Pick<Dataset, 'height' | 'width'>,
+  space: SearchSpace,
+): number {
+  const largest = Math.max(...space.resolutions);
+  const { height, width } = dataset;
+  return height !== undefined && height === width && height <= largest ? height : largest;
+}
+
+/** The trainer's config for a run of `totalSteps` steps of `batchesPerEpoch` batches an epoch. */
+export function trainConfigOf(
+  config: TrainRunConfig,
+  totalSteps: number,
+  batchesPerEpoch: number,
+): TrainConfig {
   const { training } = config;
+  const { distillation, labelWarmupSteps } = splitDistillation(
+    config.distillation,
+    batchesPerEpoch,
+  );
   return {
     totalSteps,
     warmupSteps: Math.min(totalSteps, Math.round(training.warmupFraction * totalSteps)),
@@ -84,8 +114,18 @@ export function trainConfigOf(config: TrainRunConfig, totalSteps: number): Train
     dropout: training.dropout,
     dropConnect: training.dropConnect,
     gradClipValue: training.gradClipValue,
-    distillation: config.distillation,
+    distillation,
+    labelWarmupSteps,
   };
+}
+
+function splitDistillation(
+  config: TrainRunConfig['distillation'],
+  batchesPerEpoch: number,
+): { distillation: DistillationConfig; labelWarmupSteps: number } {
+  if (config.kind === 'none') return { distillation: config, labelWarmupSteps: 0 };
+  const { labelWarmupEpochs, ...distillation } = config;
+  return { distillation, labelWarmupSteps: Math.round(labelWarmupEpochs * batchesPerEpoch) };
 }
 
 function makeSampler(
@@ -176,7 +216,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
     );
   const totalSteps =
     config.training.steps ?? Math.max(1, Math.round(config.training.epochs * batchesPerEpoch));
-  const trainConfig = trainConfigOf(config, totalSteps);
+  const trainConfig = trainConfigOf(config, totalSteps, batchesPerEpoch);
 
   const supernet = createSupernet(space, { numClasses, inputChannels, seed: config.seed });
   const sampler = makeSampler(space, config, numClasses, inputChannels);
@@ -207,7 +247,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
     mode: 'train',
     ...(config.data.augmentation === undefined ? {} : { augmentation: config.data.augmentation }),
     ...(dataState === undefined ? { rng: createRng(config.seed + 7) } : { state: dataState }),
-    resolution: Math.max(...space.resolutions),
+    resolution: trainingBatchResolution(train, space),
   });
   const metrics = new MetricsWriter(join(runDir, 'metrics.jsonl'));
   const progress = new ProgressBar(totalSteps, process.stderr);
