@@ -1,27 +1,38 @@
 #!/usr/bin/python3
 """PyTorch reference numbers for the supernas benchmarks, on the supernet of tools/supernas_torch.
 
-    /usr/bin/python3 bench/torch/sandwich_step.py --case tiny-train --repeats 5 --json
+    /usr/bin/python3 bench/torch/sandwich_step.py --case tiny-train --data BATCHES --archs ARCHS --json
     /usr/bin/python3 bench/torch/sandwich_step.py --case a0-infer --json
     /usr/bin/python3 bench/torch/sandwich_step.py --case attentivenas-train --repeats 2 --json
 
 Cases:
-  tiny-train          one sandwich step (max, 2 random, min) on the `tiny` space, batch 64 of
-                      28x28 images: forward + backward of each subnet, then one SGD (Nesterov)
-                      update. Label-smoothed CE (0.1) on the max subnet, soft-target distillation
-                      (KL up to a constant) from the max subnet's detached logits on the others.
-                      Every subnet runs at 28 px (the arch's resolution is set to 28).
-                      images/s counts the batch's images once per sandwich step.
-  a0-infer            AttentiveNAS-A0 eval forward at 192 px, batch 1 and batch 16:
-                      ms per batch and images/s.
-  attentivenas-train  the same sandwich step on the `attentivenas` space, batch 16 at 192 px.
+  tiny-train          the sandwich step of the default `supernas train` job, on the batches and
+                      archs that apps/train/bench/sandwich.bench.mjs writes for both sides: real
+                      Fashion-MNIST training batches of 64 through the default augmentation
+                      (BATCHES, from apps/train/bench/make-batches.mjs, at Fashion-MNIST's own
+                      28 px, as the job delivers them) and per step [max, 2 random, min] archs of
+                      the `tiny` space, each at its own resolution (24 or 28: the batch is resized
+                      bilinear, half-pixel centres, as supernas does). Max subnet: label-smoothed
+                      CE (0.1) with dropout and drop-connect 0.1; the others: adaptive
+                      alpha-divergence (alpha -1 / 1, clip 5) against the max's detached logits.
+                      Gradients summed, clipped by value 1.0, one Nesterov SGD step (lr 0.1,
+                      momentum 0.9, weight decay 1e-5 off BN and biases). Step k trains on batch k
+                      and arch row k (cycling when there are fewer). images/s counts the batch's
+                      images once per sandwich step.
+  a0-infer            AttentiveNAS-A0 eval forward at 192 px on random inputs, batch 1 and
+                      batch 16: ms per batch and images/s.
+  attentivenas-train  a sandwich step (max, 2 random, min, all at 192 px) on the `attentivenas`
+                      space, batch 16 of random inputs and labels: label-smoothed CE (0.1) on the
+                      max, soft-target distillation (KL up to a constant) on the others, SGD
+                      (Nesterov, weight decay on every parameter).
 
 PyTorch runs on 2 threads (--threads) with channels_last tensors. Each line printed is JSON:
 {case, backend: 'pytorch', median, min, max, unit, ...details}; time records also carry
 cpuMedian (process CPU time, same unit) and every record the 1-minute load average, since other
 work on a 2-core machine inflates wall times. On a busy machine, OpenMP threads that spin-wait
 for each other make 2-thread runs 10-30x slower: run with OMP_WAIT_POLICY=PASSIVE there (the
-policy in force is recorded as ompWaitPolicy). The first run is a warm-up and is not counted.
+policy in force is recorded as ompWaitPolicy). The first step or run is a warm-up and is not
+counted.
 """
 
 import argparse
@@ -29,6 +40,7 @@ import json
 import os
 import platform
 import statistics
+import struct
 import sys
 import time
 
@@ -40,6 +52,8 @@ import torch.nn.functional as F  # noqa: E402
 from supernas_torch.model import AttentiveNasSupernet  # noqa: E402
 from supernas_torch.space import load_space, max_arch, min_arch, sample_arch, seeded_rng  # noqa: E402
 
+from recipe import adaptive_alpha_parts, label_smoothed_ce, nesterov_sgd, resize  # noqa: E402
+
 A0 = {
     'resolution': 192,
     'width': [16, 16, 24, 32, 64, 112, 192, 216, 1792],
@@ -48,11 +62,13 @@ A0 = {
     'expand_ratio': [1, 4, 4, 4, 4, 6, 6],
 }
 
-TRAIN_CASES = {
-    # space, batch, resolution, input channels, classes
-    'tiny-train': ('tiny', 64, 28, 1, 10),
+# Random-input train cases: space, batch, resolution, input channels, classes.
+RANDOM_TRAIN_CASES = {
     'attentivenas-train': ('attentivenas', 16, 192, 3, 1000),
 }
+DATA_DESCRIPTION = 'fashion-mnist train, default augmentation'
+DEFAULT_JOB_LOSS = ('max: label-smoothed CE 0.1, dropout 0.1, drop-connect 0.1; '
+                    'others: adaptive alpha-divergence (alpha -1/1, clip 5) from the max')
 
 
 def summarize(case, samples, unit, **details):
@@ -90,8 +106,92 @@ def sandwich_step(model, optimizer, images, labels, archs, label_smoothing):
     optimizer.step()
 
 
+def read_batches(path):
+    """Images [batches, batch, C, H, W] (channels_last per batch) and int64 labels [batches, batch]
+    from make-batches.mjs's file: uint32 header length, JSON header, float32 NHWC, int32 labels."""
+    with open(path, 'rb') as handle:
+        data = handle.read()
+    (header_length,) = struct.unpack_from('<I', data, 0)
+    header = json.loads(data[4: 4 + header_length].decode('utf8'))
+    if header.get('format') != 'supernas-bench-batches' or header.get('version') != 1:
+        raise ValueError('%s is not a supernas-bench-batches v1 file (header %r)' % (path, header))
+    n, batch = header['batches'], header['batchSize']
+    shape = (n, batch, header['height'], header['width'], header['channels'])
+    pixels = shape[0] * shape[1] * shape[2] * shape[3] * shape[4]
+    offset = 4 + header_length
+    images = torch.frombuffer(bytearray(data[offset: offset + 4 * pixels]), dtype=torch.float32).reshape(shape)
+    labels = torch.frombuffer(bytearray(data[offset + 4 * pixels: offset + 4 * pixels + 4 * n * batch]),
+                              dtype=torch.int32).reshape(n, batch)
+    # NHWC memory is exactly NCHW channels_last: a permute, no copy.
+    return header, images.permute(0, 1, 4, 2, 3), labels.long()
+
+
+def default_job_step(model, optimizer, images, labels, archs):
+    """One sandwich step as @supernas/trainer's sandwichStep with the default `supernas train` config."""
+    optimizer.zero_grad(set_to_none=True)
+    teacher = None
+    losses = []
+    for index, arch in enumerate(archs):
+        x = resize(images, arch['resolution'])
+        if index == 0:
+            logits = model(x, arch, dropout=0.1, drop_connect=0.1)
+            loss = label_smoothed_ce(logits, labels, 0.1)
+            teacher = logits.detach()
+            value = loss.detach()
+        else:
+            logits = model(x, arch)
+            value, loss = adaptive_alpha_parts(logits, teacher, alpha_min=-1.0, alpha_max=1.0, clip=5.0)
+        loss.backward()
+        # The loss value as supernas reports it (the divergence, not its gradient surrogate).
+        losses.append(value.item())
+    for parameter in model.parameters():
+        if parameter.grad is not None:
+            parameter.grad.clamp_(-1.0, 1.0)
+    optimizer.step()
+    return losses
+
+
+def bench_default_job(repeats, seed, data_path, archs_path):
+    header, images, labels = read_batches(data_path)
+    with open(archs_path) as handle:
+        arch_rows = json.load(handle)['steps']
+    space = load_space(header['space'])
+    torch.manual_seed(seed)
+    model = AttentiveNasSupernet(space, num_classes=header['numClasses'], input_channels=header['channels'])
+    model = model.to(memory_format=torch.channels_last).train()
+    optimizer = nesterov_sgd(model, lr=0.1)
+    batch = header['batchSize']
+    seconds, cpu_seconds, first_losses = [], [], None
+    for step in range(repeats + 1):
+        # Made contiguous outside the timed step, as supernas builds its input tensors outside it.
+        x = images[step % len(images)].contiguous(memory_format=torch.channels_last)
+        y = labels[step % len(labels)]
+        archs = arch_rows[step % len(arch_rows)]
+        start, cpu_start = time.perf_counter(), time.process_time()
+        losses = default_job_step(model, optimizer, x, y, archs)
+        if step > 0:
+            seconds.append(time.perf_counter() - start)
+            cpu_seconds.append(time.process_time() - cpu_start)
+        else:
+            first_losses = losses
+    used = arch_rows[: repeats + 1]
+    details = {
+        'batch': batch, 'resolution': header['height'], 'inputChannels': header['channels'],
+        'numClasses': header['numClasses'], 'subnetsPerStep': len(arch_rows[0]), 'repeats': repeats,
+        'data': DATA_DESCRIPTION,
+        'resolutions': sorted({arch['resolution'] for row in used for arch in row}),
+        'loss': DEFAULT_JOB_LOSS,
+        'firstStepLosses': [round(loss, 4) for loss in first_losses],
+    }
+    return [
+        summarize('tiny-train', [batch / s for s in seconds], 'images/s', imagesCounted='batch per sandwich step',
+                  **details),
+        summarize('tiny-train', seconds, 's/step', cpuMedian=statistics.median(cpu_seconds), **details),
+    ]
+
+
 def bench_train(case, repeats, seed):
-    space_name, batch, resolution, channels, classes = TRAIN_CASES[case]
+    space_name, batch, resolution, channels, classes = RANDOM_TRAIN_CASES[case]
     space = load_space(space_name)
     torch.manual_seed(seed)
     rng = seeded_rng(seed)
@@ -109,7 +209,8 @@ def bench_train(case, repeats, seed):
             seconds.append(time.perf_counter() - start)
             cpu_seconds.append(time.process_time() - cpu_start)
     details = {'batch': batch, 'resolution': resolution, 'inputChannels': channels, 'numClasses': classes,
-               'subnetsPerStep': 4, 'repeats': repeats}
+               'subnetsPerStep': 4, 'repeats': repeats, 'data': 'random normal images, random labels',
+               'resolutions': [resolution], 'loss': 'max: label-smoothed CE 0.1; others: KL from the max'}
     return [
         summarize(case, [batch / s for s in seconds], 'images/s', imagesCounted='batch per sandwich step', **details),
         summarize(case, seconds, 's/step', cpuMedian=statistics.median(cpu_seconds), **details),
@@ -131,7 +232,8 @@ def bench_infer(repeats, seed):
                 if run > 0:
                     milliseconds.append(1000 * (time.perf_counter() - start))
                     cpu_milliseconds.append(1000 * (time.process_time() - cpu_start))
-        details = {'arch': 'AttentiveNAS-A0', 'batch': batch, 'resolution': 192, 'repeats': repeats}
+        details = {'arch': 'AttentiveNAS-A0', 'batch': batch, 'resolution': 192, 'repeats': repeats,
+                   'data': 'random normal images'}
         records.append(summarize('a0-infer', milliseconds, 'ms', cpuMedian=statistics.median(cpu_milliseconds), **details))
         records.append(summarize('a0-infer', [1000 * batch / ms for ms in milliseconds], 'images/s', **details))
     return records
@@ -144,15 +246,20 @@ def main(argv=None):
                         help='timed runs after one warm-up (default 5; 20 for a0-infer; 2 for attentivenas-train)')
     parser.add_argument('--threads', type=int, default=2)
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--data', help='tiny-train: the batches file apps/train/bench/make-batches.mjs writes')
+    parser.add_argument('--archs', help='tiny-train: JSON {"steps": [[max, middle, middle, min], ...]}')
     parser.add_argument('--json', action='store_true', help='print JSON lines only')
     args = parser.parse_args(argv)
 
     torch.set_num_threads(args.threads)
     if args.case == 'a0-infer':
         records = bench_infer(args.repeats or 20, args.seed)
+    elif args.case == 'tiny-train':
+        if args.data is None or args.archs is None:
+            parser.error('tiny-train needs --data and --archs (apps/train/bench/sandwich.bench.mjs writes both)')
+        records = bench_default_job(args.repeats or 5, args.seed, args.data, args.archs)
     else:
-        default = 2 if args.case == 'attentivenas-train' else 5
-        records = bench_train(args.case, args.repeats or default, args.seed)
+        records = bench_train(args.case, args.repeats or 2, args.seed)
     # Wall time is what is compared; the load average and process CPU time (all threads, spin
     # waits included) say how much other work on the machine may have inflated it.
     environment = {'threads': args.threads, 'torch': torch.__version__, 'memoryFormat': 'channels_last',

@@ -1,6 +1,13 @@
 // One supernas benchmark case in this process, on one backend; prints JSON lines in the same
 // schema as bench/torch/sandwich_step.py. Run by sandwich.bench.mjs, which alternates it with
-// the PyTorch reference; run it alone as: node case.mjs --case tiny-train --backend native
+// the PyTorch reference and writes the inputs tiny-train needs; run it alone as:
+//   node make-batches.mjs --out batches.bin && node case.mjs --case tiny-train --backend native \
+//     --data batches.bin --archs archs.json    (archs.json: {"steps": [[max, mid, mid, min], ...]})
+//
+// tiny-train is the default `supernas train` job's sandwich step (the trainer's sandwichStep with
+// the default config) on real Fashion-MNIST batches (--data) and per-step archs (--archs), the
+// same files the PyTorch side reads. a0-infer and attentivenas-train run on random inputs.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   createSupernet,
@@ -12,14 +19,17 @@ import {
 import {
   attentivenasSpace,
   createRng,
+  getSearchSpace,
   maxArch,
   minArch,
   sampleArch,
-  tinySpace,
 } from '@supernas/search-space';
 import { Sgd, sandwichStep } from '@supernas/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../dist/backend.js';
+import { parseTrainConfig } from '../dist/train/config.js';
+import { trainConfigOf } from '../dist/train/run-training.js';
+import { readBatchesFile } from './batches-file.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -27,6 +37,8 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'native' },
     repeats: { type: 'string' },
     seed: { type: 'string', default: '0' },
+    data: { type: 'string' },
+    archs: { type: 'string' },
   },
 });
 
@@ -37,15 +49,8 @@ const A0 = {
   kernelSize: [3, 3, 3, 3, 3, 3, 3],
   expandRatio: [1, 4, 4, 4, 4, 6, 6],
 };
-const trainCases = {
-  'tiny-train': {
-    space: tinySpace,
-    batch: 64,
-    resolution: 28,
-    channels: 1,
-    classes: 10,
-    repeats: 5,
-  },
+// Random-input train cases: every subnet runs at `resolution`, KL distillation, no dropout.
+const randomTrainCases = {
   'attentivenas-train': {
     space: attentivenasSpace,
     batch: 16,
@@ -55,6 +60,10 @@ const trainCases = {
     repeats: 2,
   },
 };
+const defaultJobData = 'fashion-mnist train, default augmentation';
+const defaultJobLoss =
+  'max: label-smoothed CE 0.1, dropout 0.1, drop-connect 0.1; ' +
+  'others: adaptive alpha-divergence (alpha -1/1, clip 5) from the max';
 
 const median = (samples) => {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -69,6 +78,7 @@ const summarize = (caseName, backend, samples, unit, details) => ({
   max: Math.max(...samples),
   unit,
   ...details,
+  ompWaitPolicy: process.env.OMP_WAIT_POLICY ?? 'default',
 });
 
 const backend = await selectBackend(values.backend);
@@ -76,8 +86,78 @@ await registerGradients();
 const seed = Number(values.seed);
 const records = [];
 
-if (values.case in trainCases) {
-  const spec = trainCases[values.case];
+if (values.case === 'tiny-train') {
+  if (values.data === undefined || values.archs === undefined)
+    throw new Error('tiny-train needs --data and --archs (sandwich.bench.mjs writes both)');
+  const { header, batches } = readBatchesFile(values.data);
+  const archRows = JSON.parse(readFileSync(values.archs, 'utf8')).steps;
+  const repeats = Number(values.repeats ?? 5);
+  // The default job's training settings, as run-training.ts hands them to the trainer; the
+  // step timed is a distilling one (after the default job's label warm-up).
+  const config = trainConfigOf(parseTrainConfig({}), 1, 1);
+  const supernet = createSupernet(getSearchSpace(header.space), {
+    numClasses: header.numClasses,
+    inputChannels: header.channels,
+    seed,
+  });
+  const optimizer = new Sgd({
+    momentum: config.momentum,
+    nesterov: config.nesterov,
+    weightDecay: config.weightDecay,
+  });
+  const seconds = [];
+  let firstStepLosses;
+  for (let step = 0; step <= repeats; step++) {
+    // Tensors are built outside the timed step on both sides.
+    const batch = batches[step % batches.length];
+    const images = tf.tensor4d(batch.images, batch.shape);
+    const labels = tf.tensor1d(batch.labels, 'int32');
+    const start = performance.now();
+    const losses = await sandwichStep({
+      supernet,
+      optimizer,
+      archs: archRows[step % archRows.length],
+      images,
+      labels,
+      learningRate: config.baseLr,
+      step,
+      seed: step,
+      config,
+    });
+    if (step > 0) seconds.push((performance.now() - start) / 1000);
+    else firstStepLosses = losses.map(({ loss }) => Math.round(loss * 1e4) / 1e4);
+    tf.dispose([images, labels]);
+  }
+  const details = {
+    batch: header.batchSize,
+    resolution: header.height,
+    inputChannels: header.channels,
+    numClasses: header.numClasses,
+    subnetsPerStep: archRows[0].length,
+    repeats,
+    data: defaultJobData,
+    resolutions: [
+      ...new Set(
+        archRows.slice(0, repeats + 1).flatMap((row) => row.map((arch) => arch.resolution)),
+      ),
+    ].sort((a, b) => a - b),
+    loss: defaultJobLoss,
+    firstStepLosses,
+  };
+  records.push(
+    summarize(
+      values.case,
+      backend.name,
+      seconds.map((s) => header.batchSize / s),
+      'images/s',
+      { imagesCounted: 'batch per sandwich step', ...details },
+    ),
+  );
+  records.push(summarize(values.case, backend.name, seconds, 's/step', details));
+  optimizer.dispose();
+  supernet.dispose();
+} else if (values.case in randomTrainCases) {
+  const spec = randomTrainCases[values.case];
   const repeats = Number(values.repeats ?? spec.repeats);
   const rng = createRng(seed);
   const supernet = createSupernet(spec.space, {
@@ -133,6 +213,9 @@ if (values.case in trainCases) {
     numClasses: spec.classes,
     subnetsPerStep: 4,
     repeats,
+    data: 'random normal images, random labels',
+    resolutions: [spec.resolution],
+    loss: 'max: label-smoothed CE 0.1; others: KL from the max',
   };
   records.push(
     summarize(
@@ -162,7 +245,13 @@ if (values.case in trainCases) {
       logits.dispose();
       if (run > 0) milliseconds.push(performance.now() - start);
     }
-    const details = { arch: 'AttentiveNAS-A0', batch, resolution: 192, repeats };
+    const details = {
+      arch: 'AttentiveNAS-A0',
+      batch,
+      resolution: 192,
+      repeats,
+      data: 'random normal images',
+    };
     records.push(summarize('a0-infer', backend.name, milliseconds, 'ms', details));
     records.push(
       summarize(

