@@ -81,6 +81,18 @@ const summarize = (caseName, backend, samples, unit, details) => ({
   ompWaitPolicy: process.env.OMP_WAIT_POLICY ?? 'default',
 });
 
+// A training case's two records: images/s (the batch once per sandwich step) and s/step.
+const trainRecords = (batch, seconds, details) => [
+  summarize(
+    values.case,
+    backend.name,
+    seconds.map((s) => batch / s),
+    'images/s',
+    { imagesCounted: 'batch per sandwich step', ...details },
+  ),
+  summarize(values.case, backend.name, seconds, 's/step', details),
+];
+
 const backend = await selectBackend(values.backend);
 await registerGradients();
 const seed = Number(values.seed);
@@ -144,16 +156,7 @@ if (values.case === 'tiny-train') {
     loss: defaultJobLoss,
     firstStepLosses,
   };
-  records.push(
-    summarize(
-      values.case,
-      backend.name,
-      seconds.map((s) => header.batchSize / s),
-      'images/s',
-      { imagesCounted: 'batch per sandwich step', ...details },
-    ),
-  );
-  records.push(summarize(values.case, backend.name, seconds, 's/step', details));
+  records.push(...trainRecords(header.batchSize, seconds, details));
   optimizer.dispose();
   supernet.dispose();
 } else if (values.case in randomTrainCases) {
@@ -217,16 +220,7 @@ if (values.case === 'tiny-train') {
     resolutions: [spec.resolution],
     loss: 'max: label-smoothed CE 0.1; others: KL from the max',
   };
-  records.push(
-    summarize(
-      values.case,
-      backend.name,
-      seconds.map((s) => spec.batch / s),
-      'images/s',
-      { imagesCounted: 'batch per sandwich step', ...details },
-    ),
-  );
-  records.push(summarize(values.case, backend.name, seconds, 's/step', details));
+  records.push(...trainRecords(spec.batch, seconds, details));
   tf.dispose([images, labels]);
   optimizer.dispose();
   supernet.dispose();
