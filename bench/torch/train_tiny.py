@@ -28,7 +28,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'tools'))
 from supernas_torch.model import AttentiveNasSupernet  # noqa: E402
-from supernas_torch.space import load_space  # noqa: E402
+from supernas_torch.space import load_space, max_arch, min_arch, sample_arch  # noqa: E402
 
 from recipe import adaptive_alpha, kl, label_smoothed_ce, nesterov_sgd, resize  # noqa: E402
 
@@ -63,30 +63,6 @@ def augment(images, generator, padding=2):
         crop = padded[i, dy: dy + h, dx: dx + w]
         out[i] = crop.flip(-1) if flips[i] else crop
     return out.unsqueeze(1)
-
-
-def sample_arch(space, rng):
-    return {
-        'resolution': rng.choice(space['resolutions']),
-        'width': [rng.choice(space['firstConv']['widths'])]
-        + [rng.choice(stage['widths']) for stage in space['stages']]
-        + [rng.choice(space['lastConv']['widths'])],
-        'depth': [rng.choice(stage['depths']) for stage in space['stages']],
-        'kernelSize': [rng.choice(stage['kernelSizes']) for stage in space['stages']],
-        'expandRatio': [rng.choice(stage['expandRatios']) for stage in space['stages']],
-    }
-
-
-def extreme_arch(space, pick):
-    return {
-        'resolution': pick(space['resolutions']),
-        'width': [pick(space['firstConv']['widths'])]
-        + [pick(stage['widths']) for stage in space['stages']]
-        + [pick(space['lastConv']['widths'])],
-        'depth': [pick(stage['depths']) for stage in space['stages']],
-        'kernelSize': [pick(stage['kernelSizes']) for stage in space['stages']],
-        'expandRatio': [pick(stage['expandRatios']) for stage in space['stages']],
-    }
 
 
 def learning_rate(step, total, base, warmup_fraction):
@@ -148,7 +124,7 @@ def main():
     test_images, test_labels = load_split('t10k')
 
     optimizer = nesterov_sgd(model, args.lr)
-    max_arch, min_arch = extreme_arch(space, max), extreme_arch(space, min)
+    largest, smallest = max_arch(space), min_arch(space)
     distill = {'alpha': adaptive_alpha, 'kl': kl}.get(args.distillation)
     started = time.time()
     order = torch.randperm(train_images.size(0), generator=generator)
@@ -168,7 +144,7 @@ def main():
         optimizer.zero_grad(set_to_none=True)
         middles = [sample_arch(space, rng) for _ in range(args.middle if args.sampler == 'uniform' else 0)]
         teacher = None
-        for position, arch in enumerate([max_arch, *middles, min_arch]):
+        for position, arch in enumerate([largest, *middles, smallest]):
             x = resize(images, arch['resolution'])
             if position == 0:
                 logits = model(x, arch, dropout=args.dropout, drop_connect=args.drop_connect)
@@ -194,8 +170,8 @@ def main():
     seconds = time.time() - started
     results = {
         'steps': args.steps, 'seconds': seconds, 'distillation': args.distillation, 'sampler': args.sampler,
-        'max': evaluate(model, max_arch, train_images, test_images, test_labels, generator),
-        'min': evaluate(model, min_arch, train_images, test_images, test_labels, generator),
+        'max': evaluate(model, largest, train_images, test_images, test_labels, generator),
+        'min': evaluate(model, smallest, train_images, test_images, test_labels, generator),
     }
     print(json.dumps(results))
     if args.json:
