@@ -1,3 +1,4 @@
+import { SupernasError } from '@supernas/errors';
 import { DatasetError } from '@supernas/data';
 import { CheckpointError, CorruptWeightsError, TorchImportError } from '@supernas/elastic';
 import {
@@ -30,7 +31,10 @@ export const userErrorClasses: (abstract new (...args: never[]) => Error)[] = [
 ];
 
 export function isUserError(error: unknown): error is Error {
-  return userErrorClasses.some((errorClass) => error instanceof errorClass);
+  return (
+    SupernasError.isInstance(error) ||
+    userErrorClasses.some((errorClass) => error instanceof errorClass)
+  );
 }
 
 export { CliUsageError };
