@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { type CliIo, processIo } from './cli-io.js';
 import { registerCalibrateCommand } from './commands/calibrate.js';
 import { registerEvalCommand } from './commands/eval.js';
+import { registerExportCommand } from './commands/export.js';
 import { registerFlopsCommand } from './commands/flops.js';
 import { registerImportTorchCommand } from './commands/import-torch.js';
 import { registerSpaceCommands } from './commands/space-show.js';
@@ -29,6 +30,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerTrainCommand(program, io);
   registerCalibrateCommand(program, io);
   registerEvalCommand(program, io);
+  registerExportCommand(program, io);
   registerImportTorchCommand(program, io);
   return program;
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Dataset } from '@supernas/data';
@@ -40,6 +41,12 @@ export async function openRun(
     throw new CliUsageError(`${configPath} does not exist: is ${dir} a supernas run folder?`);
   });
   const config = parseTrainConfig(JSON.parse(text), configPath);
+  const checkpointPath = join(dir, 'checkpoint', 'model.json');
+  if (!existsSync(checkpointPath)) {
+    throw new CliUsageError(
+      `${dir} has no checkpoint (${checkpointPath} does not exist): train it with supernas train first`,
+    );
+  }
   const space = getSearchSpace(config.space);
   const backend = await selectBackend(backendChoice ?? config.backend, (line) =>
     io.stderr(`backend: ${line}\n`),
