@@ -9,7 +9,7 @@ import {
 } from '@supernas/elastic';
 import { fileSystemHandler } from '@supernas/elastic/node';
 import { countFlops } from '@supernas/flops';
-import { archKey } from '@supernas/search-space';
+import { type ArchConfig, archKey } from '@supernas/search-space';
 import { type Command, Option } from 'commander';
 import { type BackendChoice, backendChoices, parseBackendChoice } from '../backend.js';
 import type { CliIo } from '../cli-io.js';
@@ -73,7 +73,7 @@ export function registerExportCommand(program: Command, io: CliIo): void {
 
 async function exportRunSubnet(
   run: OpenRun,
-  arch: Awaited<ReturnType<typeof resolveArchOption>>['arch'],
+  arch: ArchConfig,
   label: string,
   options: ExportOptions,
   io: CliIo,
