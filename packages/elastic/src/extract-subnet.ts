@@ -1,4 +1,9 @@
-import { type ArchConfig, shortcutHasConv, validateArch } from '@supernas/search-space';
+import {
+  type ArchConfig,
+  convPadding,
+  shortcutHasConv,
+  validateArch,
+} from '@supernas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNormEpsilon } from './batch-norm.js';
 import { layoutOf } from './create-supernet.js';
@@ -103,7 +108,7 @@ function addBlock(
     kernelSize,
     stride: block.stride,
     depthwise: true,
-    padding: kernelSize >> 1,
+    padding: convPadding(kernelSize),
   });
   hidden = builder.batchNorm(`${depth}.conv`, `${depth}.bn`, names.depthBn, mid);
   hidden = builder.activation(hidden, `${depth}.act`, activation);
@@ -195,7 +200,7 @@ export function extractSubnet(supernet: Supernet, arch: ArchConfig): StaticSubne
       kernelSize,
       stride,
       depthwise: false,
-      padding: kernelSize >> 1,
+      padding: convPadding(kernelSize),
     });
     let hidden = builder.batchNorm(
       'first_conv.conv',

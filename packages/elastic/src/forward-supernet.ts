@@ -1,4 +1,4 @@
-import { createRng, shortcutHasConv } from '@supernas/search-space';
+import { convPadding, createRng, shortcutHasConv } from '@supernas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import { applyActivation } from './activation.js';
 import {
@@ -155,7 +155,7 @@ function mobileInvertedBlock(
     [kernelSize, kernelSize, mid, 1],
     [start, start, 0, 0],
   ) as tf.Tensor4D;
-  hidden = depthwiseConv(hidden, depthWeight, block.stride, kernelSize >> 1);
+  hidden = depthwiseConv(hidden, depthWeight, block.stride, convPadding(kernelSize));
   hidden = applyActivation(batchNorm(context, hidden, names.depthBn, mid), activation);
   if (block.seChannels > 0) hidden = squeezeExcite(context, hidden, block);
   const projectWeight = sliceWeight(context.weight(names.projectConv), [1, 1, mid, outChannels]);
@@ -223,7 +223,7 @@ export function forwardSupernet(
       layout.inputChannels,
       firstWidth,
     ]);
-    let hidden = spatialConv(x, firstWeight as tf.Tensor4D, stride, kernelSize >> 1);
+    let hidden = spatialConv(x, firstWeight as tf.Tensor4D, stride, convPadding(kernelSize));
     hidden = applyActivation(
       batchNorm(context, hidden, first.bn, firstWidth),
       layout.firstConv.activation,

@@ -33,6 +33,7 @@ export {
 } from './invalid-arch-error.js';
 export {
   convOutputSize,
+  convPadding,
   headExpandChannels,
   midChannels,
   type ShortcutKind,

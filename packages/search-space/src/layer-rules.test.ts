@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   convOutputSize,
+  convPadding,
   headExpandChannels,
   midChannels,
   type ShortcutKind,
@@ -48,6 +49,12 @@ describe('seChannels', () => {
     expect(seChannels(1344)).toBe(336);
     expect(seChannels(72)).toBe(24);
     expect(seChannels(192)).toBe(48);
+  });
+});
+
+describe('convPadding', () => {
+  it('pads k // 2 on each side', () => {
+    expect([1, 3, 5, 7].map(convPadding)).toEqual([0, 1, 2, 3]);
   });
 });
 

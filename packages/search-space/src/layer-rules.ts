@@ -40,12 +40,17 @@ export function seChannels(channels: number): number {
   return makeDivisible(Math.floor(channels / seReduction), 8);
 }
 
+/** Zeros on each side of a k x k conv's input: the reference's `get_same_padding`, `k // 2`. */
+export function convPadding(kernelSize: number): number {
+  return Math.floor(kernelSize / 2);
+}
+
 /**
- * Output side of a k x k conv with the reference's padding `k // 2` (for odd k, "same"
- * padding: `ceil(side / stride)`).
+ * Output side of a k x k conv padded by `convPadding(k)` (for odd k, "same" padding:
+ * `ceil(side / stride)`).
  */
 export function convOutputSize(inputSize: number, kernelSize: number, stride: number): number {
-  return Math.floor((inputSize + 2 * Math.floor(kernelSize / 2) - kernelSize) / stride) + 1;
+  return Math.floor((inputSize + 2 * convPadding(kernelSize) - kernelSize) / stride) + 1;
 }
 
 /**
