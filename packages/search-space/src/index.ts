@@ -9,6 +9,14 @@ export { archKey } from './arch-key.js';
 export { countSubnets } from './count-subnets.js';
 export { type CrossoverArchOptions, crossoverArch } from './crossover-arch.js';
 export {
+  type BlockLayout,
+  type DescribeSubnetOptions,
+  describeSubnet,
+  type HeadLayout,
+  type StemLayout,
+  type SubnetLayout,
+} from './describe-subnet.js';
+export {
   type ArchEncoding,
   ArchEncodingError,
   decodeArch,
@@ -23,6 +31,20 @@ export {
   type InvalidArchDetails,
   InvalidArchError,
 } from './invalid-arch-error.js';
+export {
+  convOutputSize,
+  convPadding,
+  headExpandChannels,
+  midChannels,
+  type ShortcutKind,
+  seChannels,
+  seReduction,
+  shortcutHasConv,
+  shortcutKind,
+  shortcutPoolPadding,
+  stageHasExpandConv,
+} from './layer-rules.js';
+export { makeDivisible, roundHalfToEven } from './make-divisible.js';
 export { type MutateArchOptions, mutateArch } from './mutate-arch.js';
 export { normalizeArch } from './normalize-arch.js';
 export { attentivenasSpace } from './presets/attentivenas.js';
