@@ -9,6 +9,7 @@ export {
   type SubnetLayout,
 } from './describe-subnet.js';
 export { type CountOptions, flopsBreakdown, type LayerCount } from './flops-breakdown.js';
+export { FlopsOptionError } from './flops-option-error.js';
 export {
   type FlopsPrior,
   type FlopsPriorOptions,
