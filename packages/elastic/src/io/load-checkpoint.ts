@@ -81,7 +81,7 @@ function parseTopology(artifacts: tf.io.ModelArtifacts, source: string): Checkpo
     const found =
       format ?? artifacts.format ?? (topology instanceof ArrayBuffer ? 'binary topology' : 'none');
     throw new CheckpointError(
-      `loadCheckpoint: ${source} has format '${String(found)}', expected '${checkpointFormat}' (a model.json written by saveSupernet)`,
+      `loadCheckpoint: ${source} has format ${formatValue(found)}, expected '${checkpointFormat}' (a model.json written by saveSupernet)`,
       found,
       checkpointFormat,
     );
