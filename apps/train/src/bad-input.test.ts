@@ -175,6 +175,14 @@ describe('bad input reaches the user as one line', () => {
     );
   });
 
+  it('train app: a run folder whose config.json is not JSON', async () => {
+    const dir = await writeFiles(join(root, 'broken-run'), { 'config.json': '{"space": "tiny",' });
+    expectOneLine(
+      await run(['eval', '--run', dir, '--preset', 'min']),
+      new RegExp(`^error: ${join(dir, 'config.json')} is not valid JSON: `),
+    );
+  });
+
   it('train app: an arch file that is missing', async () => {
     const missing = join(root, 'nope.yaml');
     expectOneLine(

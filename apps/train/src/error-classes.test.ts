@@ -56,6 +56,7 @@ const instances: Array<[Error, string]> = [
   [new elastic.ElasticOptionError('dropout', 2, 'a rate in [0, 1)'), 'elastic_option'],
   [new elastic.MissingWeightError('stem.conv.weight', 'is missing'), 'missing_weight'],
   [new elastic.DisposedError('Supernet'), 'disposed'],
+  [new elastic.GradientRegistrationError(['@tensorflow/tfjs: not found']), 'gradient_registration'],
   [new elastic.StaticGraphError(node, 'input a is not produced'), 'static_graph'],
   [new elastic.CheckpointError('not a checkpoint', {}, 'a supernas checkpoint'), 'checkpoint'],
   [new elastic.CorruptWeightsError('truncated', 'weights.bin', 10, 12), 'corrupt_weights'],

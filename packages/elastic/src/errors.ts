@@ -74,3 +74,21 @@ export class StaticGraphError extends SupernasError {
     this.node = node;
   }
 }
+
+/**
+ * tfjs' gradient functions could not be registered: an installation problem (`@tensorflow/tfjs`
+ * missing or of another version), fixed by installing it. Code `gradient_registration`.
+ */
+export class GradientRegistrationError extends SupernasError {
+  override readonly name = 'GradientRegistrationError';
+  /** Each module tried, with why it did not register the gradients. */
+  readonly failures: readonly string[];
+
+  constructor(failures: readonly string[]) {
+    super(
+      `registerGradients: could not register tfjs gradients. Install @tensorflow/tfjs 4.22 next to @tensorflow/tfjs-core (${failures.join('; ')})`,
+      { code: 'gradient_registration' },
+    );
+    this.failures = failures;
+  }
+}

@@ -11,6 +11,7 @@ export { disposeStaticSubnet } from './dispose-static-subnet.js';
 export {
   DisposedError,
   ElasticOptionError,
+  GradientRegistrationError,
   InputShapeError,
   MissingWeightError,
   StaticGraphError,

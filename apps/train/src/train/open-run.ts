@@ -39,7 +39,15 @@ export async function openRun(
   const text = await readFile(configPath, 'utf8').catch(() => {
     throw new CliUsageError(`${configPath} does not exist: is ${dir} a supernas run folder?`);
   });
-  const config = parseTrainConfig(JSON.parse(text), configPath);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new CliUsageError(`${configPath} is not valid JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const config = parseTrainConfig(raw, configPath);
   const space = getSearchSpace(config.space);
   const backend = await selectBackend(backendChoice ?? config.backend, (line) =>
     io.stderr(`backend: ${line}\n`),
