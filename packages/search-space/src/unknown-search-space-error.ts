@@ -1,4 +1,4 @@
-import { SupernasError } from '@supernas/errors';
+import { formatValue, SupernasError } from '@supernas/errors';
 
 /** A search-space name that is not one of the presets. Code `unknown_search_space`. */
 export class UnknownSearchSpaceError extends SupernasError {
@@ -7,7 +7,7 @@ export class UnknownSearchSpaceError extends SupernasError {
   readonly known: readonly string[];
 
   constructor(value: string, known: readonly string[]) {
-    super(`Unknown search space "${value}", expected one of ${known.join(', ')}`, {
+    super(`Unknown search space ${formatValue(value)}, expected one of ${known.join(', ')}`, {
       code: 'unknown_search_space',
     });
     this.value = value;

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Dataset } from '@supernas/data';
 import { loadSupernet, registerGradients, type Supernet } from '@supernas/elastic';
 import { fileSystemHandler } from '@supernas/elastic/node';
+import { formatValue } from '@supernas/errors';
 import {
   type ArchConfig,
   getSearchSpace,
@@ -82,7 +83,7 @@ export async function resolveArchOption(
   if (options.preset !== undefined) {
     if (options.preset === 'min') return { label: 'min', arch: minArch(space) };
     if (options.preset === 'max') return { label: 'max', arch: maxArch(space) };
-    throw new CliUsageError(`--preset is '${options.preset}', expected min or max`);
+    throw new CliUsageError(`--preset is ${formatValue(options.preset)}, expected min or max`);
   }
   return { label: options.arch!, arch: await readArchFile(options.arch!, space) };
 }
