@@ -49,6 +49,10 @@ const instances: Array<[Error, string]> = [
   [new searchSpace.InvalidArchError('depth is 9', { field: 'depth', value: 9 }), 'invalid_arch'],
   [new searchSpace.UnknownSearchSpaceError('ofa', ['tiny']), 'unknown_search_space'],
   [new searchSpace.ArchEncodingError('too short', [0.5], 31), 'arch_encoding'],
+  [
+    new searchSpace.SearchSpaceOptionError('createRng', 'seed', Number.NaN, 'a finite number'),
+    'search_space_option',
+  ],
   [new flops.FlopsOptionError('countFlops', 'numClasses', 0, 'a positive integer'), 'flops_option'],
   [new samplers.SamplerError('sandwich', 'middle', -1, 'a non-negative integer'), 'sampler'],
   [new losses.LossArgumentError('klDivergence', 'temperature', 0, 'positive'), 'loss_argument'],
