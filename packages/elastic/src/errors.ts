@@ -18,7 +18,10 @@ export class InputShapeError extends SupernasError {
   }
 }
 
-/** An option (rate, seed, class count, batch count) is out of range or missing. Code `elastic_option`. */
+/**
+ * An option (rate, seed, class count, batch count) is out of range or missing. Code
+ * `elastic_option`.
+ */
 export class ElasticOptionError extends SupernasError {
   override readonly name = 'ElasticOptionError';
   readonly option: string;
@@ -32,9 +35,10 @@ export class ElasticOptionError extends SupernasError {
 }
 
 /**
- * The supernet lacks a weight the arch needs, or has it in the wrong shape. Loaders check a
- * checkpoint's weights against the space first (`CheckpointError`), so reaching this is a bug in
- * how the supernet was built. Code `missing_weight`.
+ * The supernet or static subnet lacks a weight the arch needs. Both are built by this package
+ * (`createSupernet`, `extractSubnet`) and loaders check a checkpoint's weights against the space
+ * first (`CheckpointError`), so reaching this is a bug, not bad user input. Code
+ * `missing_weight`.
  */
 export class MissingWeightError extends SupernasError {
   override readonly name = 'MissingWeightError';
