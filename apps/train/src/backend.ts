@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { SupernasError } from '@supernas/errors';
 import * as tf from '@tensorflow/tfjs-core';
 
 export const backendChoices = ['auto', 'tensorflow', 'webgpu', 'native', 'wasm', 'cpu'] as const;
@@ -13,15 +14,22 @@ export interface SelectedBackend {
   readonly description: string;
 }
 
-/** A backend that is not installed or not usable here; the message says how to get it. */
-export class BackendUnavailableError extends Error {
+/**
+ * A backend that is not installed or not usable here; the message says how to get it. Code
+ * `backend_unavailable`.
+ */
+export class BackendUnavailableError extends SupernasError {
   override readonly name = 'BackendUnavailableError';
   constructor(
     readonly backend: string,
     readonly reason: string,
     readonly howToInstall: string,
+    options: { readonly cause?: unknown } = {},
   ) {
-    super(`Backend '${backend}' is not available: ${reason}. ${howToInstall}`);
+    super(`Backend '${backend}' is not available: ${reason}. ${howToInstall}`, {
+      code: 'backend_unavailable',
+      cause: options.cause,
+    });
   }
 }
 
@@ -111,7 +119,7 @@ async function tryWebgpu(requireHardware: boolean): Promise<SelectedBackend> {
       throw new Error(`only a software adapter (${adapterInfo})`);
     }
   } catch (error) {
-    throw new BackendUnavailableError('webgpu', firstLine(error), howTo);
+    throw new BackendUnavailableError('webgpu', firstLine(error), howTo, { cause: error });
   }
   await import('@tensorflow/tfjs-backend-webgpu');
   if (!(await tf.setBackend('webgpu'))) {
@@ -139,6 +147,7 @@ async function tryNative(): Promise<SelectedBackend> {
       'native',
       firstLine(error),
       'Install oneDNN (`apt-get install libdnnl-dev`) and rebuild: `pnpm --filter @supernas/backend-native build`.',
+      { cause: error },
     );
   }
 }

@@ -21,6 +21,7 @@ export { disposeStaticSubnet } from './dispose-static-subnet.js';
 export {
   DisposedError,
   ElasticOptionError,
+  GradientRegistrationError,
   InputShapeError,
   MissingWeightError,
   StaticGraphError,

@@ -17,6 +17,7 @@ export {
 } from '@supernas/search-space';
 export { countFlops, type FlopsCount } from './count-flops.js';
 export { type CountOptions, flopsBreakdown, type LayerCount } from './flops-breakdown.js';
+export { FlopsOptionError } from './flops-option-error.js';
 export {
   type FlopsPrior,
   type FlopsPriorOptions,

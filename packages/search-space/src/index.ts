@@ -51,6 +51,7 @@ export { attentivenasSpace } from './presets/attentivenas.js';
 export { tinySpace } from './presets/tiny.js';
 export { createRng, type Rng, rngFromState } from './rng.js';
 export { sampleArch } from './sample-arch.js';
+export { SearchSpaceOptionError } from './search-space-option-error.js';
 export type {
   Activation,
   ArchConfig,
