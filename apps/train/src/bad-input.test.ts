@@ -132,7 +132,7 @@ describe('bad input reaches the user as one line', () => {
     const model = join(missing, 'checkpoint', 'model.json');
     expectOneLine(
       await run(['eval', '--run', missing, '--preset', 'min']),
-      `fileSystemHandler: cannot read ${model} (ENOENT), expected a model.json there`,
+      `${missing} has no checkpoint (${model} does not exist): train it with supernas train first`,
     );
     const corrupt = await writeFiles(join(root, 'elastic-corrupt'), {
       'config.json': JSON.stringify(parseTrainConfig(runConfig)),
@@ -192,17 +192,21 @@ describe('bad input reaches the user as one line', () => {
   });
 
   it('prints the stack, the code and the causes with --verbose, before or after the command', async () => {
-    const missing = join(root, 'elastic-missing');
+    const broken = await writeFiles(join(root, 'verbose-broken-config'), {
+      'config.json': '{"space": ',
+    });
     for (const args of [
-      ['--verbose', 'eval', '--run', missing, '--preset', 'min'],
-      ['eval', '--run', missing, '--preset', 'min', '--verbose'],
+      ['--verbose', 'eval', '--run', broken, '--preset', 'min'],
+      ['eval', '--run', broken, '--preset', 'min', '--verbose'],
     ]) {
       const result = await run(args);
       expect(result.code).toBe(1);
-      expect(result.err).toContain('error: ModelFileError: fileSystemHandler: cannot read ');
+      expect(result.err).toContain(
+        `error: CliUsageError: ${join(broken, 'config.json')} is not valid JSON`,
+      );
       expect(result.err).toMatch(/^\s+at /m);
-      expect(result.err).toContain('\ncode: model_file\n');
-      expect(result.err).toMatch(/\ncaused by: Error: ENOENT: no such file or directory/);
+      expect(result.err).toContain('\ncode: cli_usage\n');
+      expect(result.err).toMatch(/\ncaused by: SyntaxError: /);
     }
   });
 });
