@@ -63,7 +63,9 @@ export class MlpPredictor implements Predictor {
       }
       return value;
     };
-    this.hiddenLayers.forEach((width, i) => check(`hiddenLayers[${i}]`, width, true));
+    this.hiddenLayers.forEach((width, i) => {
+      check(`hiddenLayers[${i}]`, width, true);
+    });
     this.training = {
       epochs: check('epochs', options.epochs ?? 100, true),
       batchSize: check('batchSize', options.batchSize ?? 64, true),
