@@ -1,0 +1,347 @@
+import {
+  type ArchConfig,
+  archGenes,
+  archKey,
+  createRng,
+  crossoverArch,
+  mutateArch,
+  type Rng,
+  rngFromState,
+  sampleArch,
+} from '@supernas/search-space';
+import {
+  type ArchCost,
+  type Bounds,
+  checkBudget,
+  checkConstraints,
+  costNames,
+  repairArch,
+  type SearchConstraints,
+} from './constraints.js';
+import { paretoFront } from './pareto.js';
+import { expectedMessage, SearchError } from './search-error.js';
+import type {
+  EvaluatedArch,
+  EvolutionarySearchOptions,
+  FitnessFunction,
+  SearchResult,
+  SearchSettings,
+  SearchState,
+} from './types.js';
+
+export interface EvolutionarySearch {
+  /** Generations done: -1 before the initial population, 0 after it. */
+  readonly generation: number;
+  readonly generations: number;
+  /** Evaluates the initial population, or runs one generation. */
+  step(): Promise<void>;
+  /** Steps until `generations` are done; returns the result. */
+  run(): Promise<SearchResult>;
+  result(): SearchResult;
+  state(): SearchState;
+  /** Continues from a `state()` of a search with the same settings (generations may differ). */
+  resume(state: SearchState): void;
+}
+
+/** The same bounds in a fixed key order, so saved and current settings compare as JSON. */
+function canonicalConstraints(constraints: SearchConstraints): SearchConstraints {
+  checkConstraints(constraints, true);
+  const canonical: Record<string, Bounds> = {};
+  for (const name of costNames) {
+    const bounds = constraints[name];
+    if (!bounds) continue;
+    canonical[name] = {
+      ...(bounds.min !== undefined ? { min: bounds.min } : {}),
+      ...(bounds.max !== undefined ? { max: bounds.max } : {}),
+    };
+  }
+  return canonical;
+}
+
+function settingsOf(
+  options: EvolutionarySearchOptions,
+): SearchSettings & { generations: number; maxAttempts: number } {
+  const populationSize = options.populationSize ?? 64;
+  const settings = {
+    populationSize,
+    mutationCount: options.mutationCount ?? populationSize,
+    crossoverCount: options.crossoverCount ?? populationSize,
+    mutationProbability: options.mutationProbability ?? 0.2,
+    crossoverProbability: options.crossoverProbability ?? 0.5,
+    constraints: canonicalConstraints(options.constraints),
+    numClasses: options.numClasses,
+    inputChannels: options.inputChannels ?? 3,
+    latency: options.latency !== undefined,
+    seed: options.seed ?? 0,
+    generations: options.generations ?? 20,
+    maxAttempts: options.maxAttempts ?? 100,
+  };
+  const checks: [string, number, boolean][] = [
+    ['populationSize', settings.populationSize, true],
+    ['mutationCount', settings.mutationCount, false],
+    ['crossoverCount', settings.crossoverCount, false],
+    ['generations', settings.generations, false],
+    ['maxAttempts', settings.maxAttempts, true],
+    ['numClasses', settings.numClasses, true],
+  ];
+  for (const [name, value, positive] of checks) {
+    if (!(Number.isInteger(value) && value >= (positive ? 1 : 0))) {
+      throw new SearchError(
+        `search: ${expectedMessage(name, positive ? 'a positive integer' : 'an integer >= 0', value)}`,
+        { code: 'invalid_search_options', value },
+      );
+    }
+  }
+  for (const name of ['mutationProbability', 'crossoverProbability'] as const) {
+    const value = settings[name];
+    if (!(value >= 0 && value <= 1)) {
+      throw new SearchError(`search: ${expectedMessage(name, 'a number in [0, 1]', value)}`, {
+        code: 'invalid_search_options',
+        value,
+      });
+    }
+  }
+  if (!Number.isFinite(settings.seed)) {
+    throw new SearchError(`search: ${expectedMessage('seed', 'a finite number', settings.seed)}`, {
+      code: 'invalid_search_options',
+      value: settings.seed,
+    });
+  }
+  checkConstraints(settings.constraints, settings.latency);
+  return settings;
+}
+
+function fitnessFunction(options: EvolutionarySearchOptions): FitnessFunction {
+  const { fitness, space } = options;
+  if (typeof fitness === 'function') return fitness;
+  if (fitness && typeof fitness === 'object' && typeof fitness.predict === 'function') {
+    if (fitness.spaceName !== space.name) {
+      throw new SearchError(
+        `search: the predictor was made for space '${fitness.spaceName}' and cannot score archs of space '${space.name}'`,
+        { code: 'predictor_space_mismatch', value: fitness.spaceName },
+      );
+    }
+    return (archs) => fitness.predict(archs);
+  }
+  throw new SearchError(
+    `search: ${expectedMessage('fitness', 'a function of archs or a predictor', fitness)}`,
+    { code: 'invalid_search_options', value: fitness },
+  );
+}
+
+/**
+ * Evolutionary search as in AttentiveNAS / once-for-all: an initial population drawn uniformly,
+ * then each generation `mutationCount` children by mutation (each gene re-drawn with
+ * `mutationProbability`) of random parents and `crossoverCount` by uniform crossover of two
+ * random parents; the `populationSize` fittest distinct archs of parents and children survive.
+ *
+ * Every candidate meets the constraints: one outside them is first moved in gene by gene
+ * (`repairArch`), else re-drawn, up to `maxAttempts` draws, then a `constraint_unsatisfied`
+ * error. A budget no arch can meet fails at once (`budget_infeasible`), naming the smallest
+ * arch's cost. Fitness is queried in one batch per generation and cached per `archKey`. All
+ * randomness comes from one seeded generator whose state `state()` saves.
+ */
+export function createEvolutionarySearch(options: EvolutionarySearchOptions): EvolutionarySearch {
+  const { space } = options;
+  const settings = settingsOf(options);
+  const fitness = fitnessFunction(options);
+  const costModel = {
+    numClasses: settings.numClasses,
+    inputChannels: settings.inputChannels,
+    latency: options.latency,
+  };
+  checkBudget(space, settings.constraints, costModel);
+  const repairSteps = 4 * archGenes(space).length;
+  let rng: Rng = createRng(settings.seed);
+  let generation = -1;
+  let population: EvaluatedArch[] = [];
+  const cache = new Map<string, EvaluatedArch>();
+
+  const draw = (kind: string, make: () => ArchConfig): { arch: ArchConfig; cost: ArchCost } => {
+    for (let attempt = 0; attempt < settings.maxAttempts; attempt++) {
+      const repaired = repairArch(space, make(), settings.constraints, costModel, rng, repairSteps);
+      if (repaired) return repaired;
+    }
+    throw new SearchError(
+      `search: no ${kind} candidate met the constraints ${JSON.stringify(settings.constraints)} in ${settings.maxAttempts} draws; widen the bounds or raise maxAttempts`,
+      { code: 'constraint_unsatisfied', value: settings.constraints },
+    );
+  };
+
+  const evaluate = async (
+    candidates: { arch: ArchConfig; cost: ArchCost }[],
+  ): Promise<EvaluatedArch[]> => {
+    const fresh = new Map<string, { arch: ArchConfig; cost: ArchCost }>();
+    for (const candidate of candidates) {
+      const key = archKey(candidate.arch);
+      if (!cache.has(key) && !fresh.has(key)) fresh.set(key, candidate);
+    }
+    if (fresh.size > 0) {
+      const batch = [...fresh.values()];
+      const scores = await fitness(batch.map((candidate) => candidate.arch));
+      if (
+        !Array.isArray(scores) ||
+        scores.length !== batch.length ||
+        scores.some((score) => typeof score !== 'number' || !Number.isFinite(score))
+      ) {
+        throw new SearchError(
+          `search: ${expectedMessage('the fitness result', `${batch.length} finite numbers, one per arch`, scores)}`,
+          { code: 'invalid_fitness', value: scores },
+        );
+      }
+      [...fresh.keys()].forEach((key, i) => {
+        const { arch, cost } = batch[i]!;
+        cache.set(key, { key, arch, ...cost, fitness: scores[i] as number });
+      });
+    }
+    return candidates.map((candidate) => cache.get(archKey(candidate.arch))!);
+  };
+
+  const survivors = (candidates: readonly EvaluatedArch[]): EvaluatedArch[] => {
+    const unique = [...new Map(candidates.map((entry) => [entry.key, entry])).values()];
+    // Stable: among equal fitness, earlier (parents, then older children) wins.
+    return unique.sort((a, b) => b.fitness - a.fitness).slice(0, settings.populationSize);
+  };
+
+  const best = (): EvaluatedArch => {
+    let chosen: EvaluatedArch | undefined;
+    for (const entry of cache.values())
+      if (!chosen || entry.fitness > chosen.fitness) chosen = entry;
+    if (!chosen) {
+      throw new SearchError('search: nothing evaluated yet; call step() or run() first', {
+        code: 'search_not_started',
+      });
+    }
+    return chosen;
+  };
+
+  const report = () => {
+    options.onGeneration?.({
+      generation,
+      generations: settings.generations,
+      evaluated: cache.size,
+      best: best(),
+    });
+  };
+
+  const search: EvolutionarySearch = {
+    get generation() {
+      return generation;
+    },
+    generations: settings.generations,
+
+    async step() {
+      if (generation < 0) {
+        const initial = Array.from({ length: settings.populationSize }, () =>
+          draw('initial', () => sampleArch(space, rng)),
+        );
+        population = survivors(await evaluate(initial));
+        generation = 0;
+        report();
+        return;
+      }
+      const parents = population;
+      const children: { arch: ArchConfig; cost: ArchCost }[] = [];
+      for (let i = 0; i < settings.mutationCount; i++) {
+        children.push(
+          draw('mutation', () =>
+            mutateArch(space, rng.choice(parents).arch, rng, {
+              probability: settings.mutationProbability,
+            }),
+          ),
+        );
+      }
+      for (let i = 0; i < settings.crossoverCount; i++) {
+        children.push(
+          draw('crossover', () => {
+            const first = rng.choice(parents);
+            const others =
+              parents.length > 1 ? parents.filter((parent) => parent !== first) : parents;
+            return crossoverArch(space, first.arch, rng.choice(others).arch, rng, {
+              probability: settings.crossoverProbability,
+            });
+          }),
+        );
+      }
+      population = survivors([...parents, ...(await evaluate(children))]);
+      generation++;
+      report();
+    },
+
+    async run() {
+      while (generation < settings.generations) await search.step();
+      return search.result();
+    },
+
+    result() {
+      const evaluated = [...cache.values()];
+      const front = (cost: (entry: EvaluatedArch) => number) =>
+        paretoFront(evaluated, (entry) => entry.fitness, cost).map((i) => evaluated[i]!);
+      return {
+        best: best(),
+        population: [...population],
+        paretoFronts: {
+          mflops: front((entry) => entry.mflops),
+          params: front((entry) => entry.params),
+          ...(settings.latency ? { latency: front((entry) => entry.latency as number) } : {}),
+        },
+        generation,
+        evaluated: cache.size,
+      };
+    },
+
+    state() {
+      const { generations: _generations, maxAttempts: _maxAttempts, ...saved } = settings;
+      return {
+        format: 'supernas-search-state',
+        formatVersion: 1,
+        space: space.name,
+        settings: saved,
+        generation,
+        population: population.map((entry) => entry.key),
+        rng: rng.state(),
+        evaluated: [...cache.values()],
+      };
+    },
+
+    resume(state) {
+      restore(state);
+    },
+  };
+
+  const restore = (state: SearchState): void => {
+    const fail = (message: string, value: unknown): never => {
+      throw new SearchError(`search: cannot resume: ${message}`, {
+        code: 'invalid_search_state',
+        value,
+      });
+    };
+    if (state?.format !== 'supernas-search-state' || state.formatVersion !== 1)
+      fail(`expected a supernas-search-state of format version 1`, state?.format);
+    if (state.space !== space.name)
+      fail(`the state is of space '${state.space}', this search's is '${space.name}'`, state.space);
+    const { generations: _generations, maxAttempts: _maxAttempts, ...current } = settings;
+    if (JSON.stringify(state.settings) !== JSON.stringify(current))
+      fail(
+        `its settings ${JSON.stringify(state.settings)} differ from this search's ${JSON.stringify(current)}`,
+        state.settings,
+      );
+    cache.clear();
+    for (const entry of state.evaluated) cache.set(entry.key, entry);
+    const missing = state.population.find((key) => !cache.has(key));
+    if (missing !== undefined)
+      fail(`population member ${missing} is not among the evaluated archs`, missing);
+    population = state.population.map((key) => cache.get(key)!);
+    rng = rngFromState(state.rng);
+    generation = state.generation;
+  };
+
+  return search;
+}
+
+/** Runs a whole search; see `createEvolutionarySearch`. */
+export async function evolutionarySearch(
+  options: EvolutionarySearchOptions,
+): Promise<SearchResult> {
+  return createEvolutionarySearch(options).run();
+}
