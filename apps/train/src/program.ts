@@ -5,6 +5,8 @@ import { registerCalibrateCommand } from './commands/calibrate.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerFlopsCommand } from './commands/flops.js';
 import { registerImportTorchCommand } from './commands/import-torch.js';
+import { registerPredictorImportCommand } from './commands/predictor-import.js';
+import { registerSearchCommand } from './commands/search.js';
 import { registerSpaceCommands } from './commands/space-show.js';
 import { registerTrainCommand } from './commands/train.js';
 import { isUserError } from './user-errors.js';
@@ -30,6 +32,8 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerCalibrateCommand(program, io);
   registerEvalCommand(program, io);
   registerImportTorchCommand(program, io);
+  registerPredictorImportCommand(program, io);
+  registerSearchCommand(program, io);
   return program;
 }
 
