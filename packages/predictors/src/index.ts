@@ -22,6 +22,7 @@ export type { Predictor } from './predictor.js';
 export { PredictorError } from './predictor-error.js';
 export {
   checkPredictorSpace,
+  type GradientBoostingJson,
   type LoadPredictorOptions,
   type MlpJson,
   type PredictorJson,

@@ -1,8 +1,10 @@
+import { GradientBoostingPredictor } from './forest/gradient-boosting.js';
 import { RandomForestPredictor } from './forest/random-forest.js';
 import { checkTrees } from './forest/tree-arrays.js';
 import type { Predictor } from './predictor.js';
 import { PredictorError } from './predictor-error.js';
 import {
+  type GradientBoostingJson,
   type LoadPredictorOptions,
   type RandomForestJson,
   type RidgeJson,
@@ -23,6 +25,18 @@ export function loadPredictor(json: unknown, options: LoadPredictorOptions = {})
       checkTrees(record.trees, header.featureCount);
       const predictor = new RandomForestPredictor({ space, encoder: header.encoder });
       predictor.setTrees(record.trees, record.source);
+      return predictor;
+    }
+    case 'gradient-boosting': {
+      const record = json as GradientBoostingJson;
+      checkTrees(record.trees, header.featureCount);
+      const predictor = new GradientBoostingPredictor({
+        space,
+        encoder: header.encoder,
+        trees: record.trees.length,
+        learningRate: record.learningRate,
+      });
+      predictor.setTrees(record.init, record.trees);
       return predictor;
     }
     case 'ridge': {

@@ -7,7 +7,7 @@ export const predictorFormat = 'supernas-predictor';
 /** Bumped when a reader of an older version could misread a newer file. */
 export const predictorFormatVersion = 1;
 
-export type PredictorKind = 'random-forest' | 'ridge' | 'mlp';
+export type PredictorKind = 'random-forest' | 'gradient-boosting' | 'ridge' | 'mlp';
 
 /** What every predictor file carries: the format, the space and the encoder it reads. */
 export interface PredictorJsonHeader {
@@ -33,6 +33,14 @@ export interface RandomForestJson extends PredictorJsonHeader {
   readonly source?: PredictorSource;
 }
 
+/** Least-squares boosting: `init + learningRate * (sum of the trees' leaf values)`. */
+export interface GradientBoostingJson extends PredictorJsonHeader {
+  readonly kind: 'gradient-boosting';
+  readonly init: number;
+  readonly learningRate: number;
+  readonly trees: readonly TreeArrays[];
+}
+
 export interface RidgeJson extends PredictorJsonHeader {
   readonly kind: 'ridge';
   readonly alpha: number;
@@ -51,7 +59,7 @@ export interface MlpJson extends PredictorJsonHeader {
   readonly weightData: string;
 }
 
-export type PredictorJson = RandomForestJson | RidgeJson | MlpJson;
+export type PredictorJson = RandomForestJson | GradientBoostingJson | RidgeJson | MlpJson;
 
 export interface LoadPredictorOptions {
   /**
@@ -93,8 +101,8 @@ export function readPredictorHeader(
       record.formatVersion,
     );
   }
-  if (!['random-forest', 'ridge', 'mlp'].includes(record.kind as string))
-    fail('kind', "'random-forest', 'ridge' or 'mlp'", record.kind);
+  if (!['random-forest', 'gradient-boosting', 'ridge', 'mlp'].includes(record.kind as string))
+    fail('kind', "'random-forest', 'gradient-boosting', 'ridge' or 'mlp'", record.kind);
   if (typeof record.space !== 'string') fail('space', 'a space name', record.space);
   if (!encoderNames.includes(record.encoder as EncoderName))
     fail('encoder', encoderNames.map((name) => `'${name}'`).join(', '), record.encoder);

@@ -108,6 +108,11 @@ export class PackedForest {
    * and divided once, as scikit-learn's `RandomForestRegressor.predict`.
    */
   predictRow(features: ArrayLike<number>): number {
+    return this.sumRow(features) / this.treeCount;
+  }
+
+  /** The sum of the trees' leaf values, in tree order (gradient boosting adds, forests average). */
+  sumRow(features: ArrayLike<number>): number {
     const row = this.row;
     // Float32Array assignment is the float32 cast scikit-learn applies to its input.
     for (let f = 0; f < this.featureCount; f++) row[f] = features[f] as number;
@@ -123,6 +128,6 @@ export class PackedForest {
       }
       sum += value[node] as number;
     }
-    return sum / this.treeCount;
+    return sum;
   }
 }
