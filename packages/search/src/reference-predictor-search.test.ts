@@ -6,7 +6,7 @@ import { importSklearnForest, publishedAttentivenasModels } from '@supernas/pred
 import { attentivenasSpace } from '@supernas/search-space';
 import { expect, it } from 'vitest';
 import { evolutionarySearch } from './evolutionary-search.js';
-import { describeWithPython, runTool } from './test-utils/python-tools.js';
+import { describeWithPython, referencePredictorFile, runTool } from './test-utils/python-tools.js';
 
 describeWithPython(
   'sklearn',
@@ -17,7 +17,7 @@ describeWithPython(
       let dump: unknown;
       try {
         runTool('import_sklearn_forest.py', [
-          '/work/shared/reference/acc_predictor.joblib',
+          referencePredictorFile,
           '--out',
           join(dir, 'dump.json'),
         ]);
@@ -53,4 +53,5 @@ describeWithPython(
       );
     });
   },
+  [referencePredictorFile],
 );

@@ -1,7 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { describe, it } from 'vitest';
 
 export const python = process.env.SUPERNAS_PYTHON ?? '/usr/bin/python3';
+
+/** The published AttentiveNAS predictor (see /work/shared/reference/README.md). */
+export const referencePredictorFile =
+  process.env.SUPERNAS_ACC_PREDICTOR ?? '/work/shared/reference/acc_predictor.joblib';
 
 function pythonHas(modules: readonly string[]): boolean {
   const result = spawnSync(python, ['-c', `import ${modules.join(', ')}`], { stdio: 'ignore' });
@@ -9,13 +14,26 @@ function pythonHas(modules: readonly string[]): boolean {
 }
 
 /**
- * `describe` for tests that need a Python tool (`sklearn`: scikit-learn + joblib). When the tool
- * is missing the block is skipped, unless `SUPERNAS_REQUIRE` names it (e.g. `SUPERNAS_REQUIRE=sklearn`
- * on CI machines that must run it): then a test fails and says what is missing.
+ * `describe` for tests that need a Python tool (`sklearn`: scikit-learn + joblib) and some
+ * files. When one is missing the block is skipped, unless `SUPERNAS_REQUIRE` names the
+ * requirement (e.g. `SUPERNAS_REQUIRE=sklearn` on CI machines that must run it): then a test
+ * fails and says what is missing.
  */
-export function describeWithPython(requirement: 'sklearn', name: string, body: () => void): void {
+export function describeWithPython(
+  requirement: 'sklearn',
+  name: string,
+  body: () => void,
+  files: readonly string[] = [],
+): void {
   const modules = { sklearn: ['sklearn', 'joblib', 'numpy'] }[requirement];
-  if (pythonHas(modules)) {
+  const missingFile = files.find((file) => !existsSync(file));
+  const problem =
+    missingFile !== undefined
+      ? `${missingFile} does not exist (set SUPERNAS_ACC_PREDICTOR)`
+      : pythonHas(modules)
+        ? undefined
+        : `${python} cannot import ${modules.join(', ')}; install python3-sklearn or set SUPERNAS_PYTHON`;
+  if (problem === undefined) {
     describe(name, body);
     return;
   }
@@ -23,13 +41,11 @@ export function describeWithPython(requirement: 'sklearn', name: string, body: (
   if (required) {
     describe(name, () => {
       it(`has ${requirement} (SUPERNAS_REQUIRE=${process.env.SUPERNAS_REQUIRE})`, () => {
-        throw new Error(
-          `${python} cannot import ${modules.join(', ')}; install python3-sklearn or set SUPERNAS_PYTHON`,
-        );
+        throw new Error(problem);
       });
     });
   } else {
-    describe.skip(`${name} (needs ${requirement} in ${python})`, body);
+    describe.skip(`${name} (skipped: ${problem})`, body);
   }
 }
 
