@@ -7,6 +7,11 @@ export {
   referenceEncoder,
 } from './encoders.js';
 export {
+  type GradientBoostingOptions,
+  GradientBoostingPredictor,
+  gradientBoosting,
+} from './forest/gradient-boosting.js';
+export {
   type RandomForestOptions,
   RandomForestPredictor,
   randomForest,

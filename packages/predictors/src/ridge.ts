@@ -1,5 +1,4 @@
 import type { ArchConfig, SearchSpace } from '@supernas/search-space';
-import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { checkFitted, encodeTrainingData } from './check-training-data.js';
 import { type ArchEncoder, createEncoder, type EncoderName } from './encoders.js';
 import type { Predictor } from './predictor.js';
@@ -45,6 +44,8 @@ export class RidgePredictor implements Predictor {
 
   async fit(archs: readonly ArchConfig[], accuracies: readonly number[]): Promise<void> {
     const rows = encodeTrainingData('ridge.fit', this.encoder, archs, accuracies);
+    // Loaded on first fit: loading and predicting never pull the linear-algebra library in.
+    const { CholeskyDecomposition, Matrix } = await import('ml-matrix');
     const features = this.encoder.length;
     const means = new Array<number>(features).fill(0);
     for (const row of rows) for (let f = 0; f < features; f++) means[f]! += row[f]! / rows.length;

@@ -1,5 +1,4 @@
 import { type ArchConfig, createRng, type SearchSpace } from '@supernas/search-space';
-import { DecisionTreeRegression } from 'ml-cart';
 import { checkFitted, encodeTrainingData } from '../check-training-data.js';
 import { type ArchEncoder, createEncoder, type EncoderName } from '../encoders.js';
 import type { Predictor } from '../predictor.js';
@@ -74,6 +73,8 @@ export class GradientBoostingPredictor implements Predictor {
     const rows = encodeTrainingData('gradientBoosting.fit', this.encoder, archs, accuracies).map(
       (row) => row.map(Math.fround),
     );
+    // Loaded on first fit: loading and predicting never pull the fitting library into a bundle.
+    const { DecisionTreeRegression } = await import('ml-cart');
     const { trees: rounds, maxDepth, learningRate, subsample, seed } = this.options;
     const rng = createRng(seed);
     const init = accuracies.reduce((sum, value) => sum + value, 0) / accuracies.length;

@@ -1,5 +1,4 @@
 import type { ArchConfig, SearchSpace } from '@supernas/search-space';
-import { RandomForestRegression } from 'ml-random-forest';
 import { checkFitted, encodeTrainingData } from '../check-training-data.js';
 import { type ArchEncoder, createEncoder, type EncoderName } from '../encoders.js';
 import type { Predictor } from '../predictor.js';
@@ -88,6 +87,8 @@ export class RandomForestPredictor implements Predictor {
     const rows = encodeTrainingData('randomForest.fit', this.encoder, archs, accuracies).map(
       (row) => row.map(Math.fround),
     );
+    // Loaded on first fit: loading and predicting never pull the fitting library into a bundle.
+    const { RandomForestRegression } = await import('ml-random-forest');
     const regression = new RandomForestRegression({
       nEstimators: this.options.trees,
       maxFeatures: this.encoder.length,
