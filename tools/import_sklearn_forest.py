@@ -64,9 +64,12 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     try:
-        import joblib
-        import numpy as np
-        import sklearn
+        try:
+            import joblib
+            import numpy as np
+            import sklearn
+        except ImportError as error:
+            raise BadInputError('%s: %s has no scikit-learn (apt-get install python3-sklearn, or point SUPERNAS_PYTHON at a Python that has it)' % (error, sys.executable))
 
         if not os.path.isfile(args.model):
             raise BadInputError('model file %s does not exist' % args.model)
