@@ -78,7 +78,7 @@ def main(argv=None):
             try:
                 model = joblib.load(args.model)
             except Exception as error:  # joblib raises many types for a file that is not a pickle
-                raise BadInputError('cannot unpickle %s: %s' % (args.model, error))
+                raise BadInputError('cannot unpickle %s (%s: %s); expected a joblib / pickle file of a scikit-learn forest' % (args.model, type(error).__name__, error))
         notes = sorted({str(warning.message).split('. ')[0] for warning in caught if 'version' in str(warning.message)})
         for note in notes[-1:]:  # one line per estimator type would repeat the same versions
             print('note: %s' % note, file=sys.stderr)
@@ -105,7 +105,7 @@ def main(argv=None):
             rows = [arch_features(arch) for arch in archs]
             for row in rows:
                 if len(row) != model.n_features_in_:
-                    raise BadInputError('an arch gives %d features, the forest reads %d' % (len(row), model.n_features_in_))
+                    raise BadInputError('an arch gives %d features (resolution, widths, depths, kernel sizes, expand ratios) but the forest reads %d: it was trained on another space' % (len(row), model.n_features_in_))
             predictions = model.predict(np.array(rows, dtype=np.float64)) if rows else []
             dump['checks'] = [
                 {'arch': arch, 'features': row, 'prediction': float(prediction)}
