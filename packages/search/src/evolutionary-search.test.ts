@@ -134,6 +134,15 @@ describe('evolutionarySearch', () => {
     expect(JSON.stringify(resumed)).toBe(JSON.stringify(straight));
   });
 
+  it('gives up with a clear error when no draw lands in a too narrow window', async () => {
+    const narrow = { ...base, constraints: { mflops: { min: 300, max: 300.001 } }, maxAttempts: 5 };
+    const error = await evolutionarySearch(narrow).catch((caught: unknown) => caught);
+    expect(SearchError.hasCode(error, 'constraint_unsatisfied')).toBe(true);
+    expect((error as Error).message).toBe(
+      'search: no initial candidate met the constraints {"mflops":{"min":300,"max":300.001}} in 5 draws; widen the bounds or raise maxAttempts',
+    );
+  });
+
   it('refuses a state saved by a search with other settings', async () => {
     const first = createEvolutionarySearch(base);
     await first.step();
