@@ -143,6 +143,26 @@ describe('evolutionarySearch', () => {
     );
   });
 
+  it('refuses a damaged state and stays as it was', async () => {
+    const search = createEvolutionarySearch(base);
+    await search.step();
+    const good = search.state();
+    const before = JSON.stringify(search.result());
+    const damaged = [
+      { ...good, rng: [1, 2, 3] },
+      { ...good, generation: -2 },
+      {
+        ...good,
+        evaluated: [{ ...good.evaluated[0]!, key: 'r1_w_d_k_e' }, ...good.evaluated.slice(1)],
+      },
+      { ...good, population: [...good.population, 'r1_w_d_k_e'] },
+    ];
+    for (const state of damaged) {
+      expect(() => search.resume(state)).toThrow(/^search: cannot resume: /);
+    }
+    expect(JSON.stringify(search.result())).toBe(before);
+  });
+
   it('refuses a state saved by a search with other settings', async () => {
     const first = createEvolutionarySearch(base);
     await first.step();

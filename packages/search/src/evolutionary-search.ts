@@ -20,6 +20,16 @@ import type {
   SearchState,
 } from './types.js';
 
+function isEvaluatedArch(entry: EvaluatedArch | undefined): boolean {
+  try {
+    return (
+      entry !== undefined && archKey(entry.arch) === entry.key && Number.isFinite(entry.fitness)
+    );
+  } catch {
+    return false;
+  }
+}
+
 export interface EvolutionarySearch {
   /** Generations done: -1 before the initial population, 0 after it. */
   readonly generation: number;
@@ -231,13 +241,31 @@ export function createEvolutionarySearch(options: EvolutionarySearchOptions): Ev
         `its settings ${JSON.stringify(state.settings)} differ from this search's ${JSON.stringify(current)}`,
         state.settings,
       );
-    cache.clear();
-    for (const entry of state.evaluated) cache.set(entry.key, entry);
-    const missing = state.population.find((key) => !cache.has(key));
+    if (!(Number.isInteger(state.generation) && state.generation >= 0))
+      fail('generation must be an integer >= 0', state.generation);
+    const words = state.rng;
+    if (
+      !Array.isArray(words) ||
+      words.length !== 4 ||
+      !words.every((word) => Number.isInteger(word) && word >= 0 && word < 2 ** 32)
+    )
+      fail('rng must be 4 uint32 words', words);
+    if (!Array.isArray(state.evaluated) || !Array.isArray(state.population))
+      fail('evaluated and population must be arrays', state.evaluated);
+    // Build everything first: a state that fails a check leaves this search as it was.
+    const restored = new Map<string, EvaluatedArch>();
+    for (const entry of state.evaluated) {
+      if (!isEvaluatedArch(entry))
+        fail('every evaluated entry needs its arch, its archKey and a finite fitness', entry);
+      restored.set(entry.key, entry);
+    }
+    const missing = state.population.find((key) => !restored.has(key));
     if (missing !== undefined)
       fail(`population member ${missing} is not among the evaluated archs`, missing);
-    population = state.population.map((key) => cache.get(key)!);
-    rng = rngFromState(state.rng);
+    cache.clear();
+    for (const [key, entry] of restored) cache.set(key, entry);
+    population = state.population.map((key) => restored.get(key)!);
+    rng = rngFromState(words);
     generation = state.generation;
   };
 
