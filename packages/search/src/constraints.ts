@@ -170,15 +170,13 @@ export function repairArch(
   rng: Rng,
   maxSteps: number,
 ): { arch: ArchConfig; cost: ArchCost } | null {
-  // Choices ascending, so a step down is always a smaller value.
-  const choices = archGenes(space).map((gene) => [...gene.choices].sort((a, b) => a - b));
-  const positions = archGenes(space).map((gene, g) => choices[g]!.indexOf(geneValue(arch, gene)));
   let current = arch;
-  for (let step = 0; step <= maxSteps; step++) {
-    const cost = costOf(space, current, model);
-    const direction = violation(cost, constraints);
-    if (direction === 0) return { arch: current, cost };
-    if (step === maxSteps) break;
+  let cost = costOf(space, current, model);
+  let direction = violation(cost, constraints);
+  if (direction === 0) return { arch: current, cost };
+  const choices = sortedChoices(space);
+  const positions = archGenes(space).map((gene, g) => choices[g]!.indexOf(geneValue(arch, gene)));
+  for (let step = 0; step < maxSteps; step++) {
     const movable = positions
       .map((_, g) => g)
       .filter((g) => {
@@ -192,6 +190,21 @@ export function repairArch(
       space,
       positions.map((position, g) => choices[g]![position] as number),
     );
+    cost = costOf(space, current, model);
+    direction = violation(cost, constraints);
+    if (direction === 0) return { arch: current, cost };
   }
   return null;
+}
+
+const sortedCache = new WeakMap<SearchSpace, readonly (readonly number[])[]>();
+
+/** Each gene's choices ascending (a step down is a smaller value), cached per space. */
+function sortedChoices(space: SearchSpace): readonly (readonly number[])[] {
+  let sorted = sortedCache.get(space);
+  if (!sorted) {
+    sorted = archGenes(space).map((gene) => [...gene.choices].sort((a, b) => a - b));
+    sortedCache.set(space, sorted);
+  }
+  return sorted;
 }

@@ -20,6 +20,13 @@ import type {
   SearchState,
 } from './types.js';
 
+/** A drawn arch within the budget, with its costs and `archKey`, not yet evaluated. */
+interface Candidate {
+  readonly arch: ArchConfig;
+  readonly cost: ArchCost;
+  readonly key: string;
+}
+
 function isEvaluatedArch(entry: EvaluatedArch | undefined): boolean {
   try {
     return (
@@ -72,10 +79,10 @@ export function createEvolutionarySearch(options: EvolutionarySearchOptions): Ev
   let population: EvaluatedArch[] = [];
   const cache = new Map<string, EvaluatedArch>();
 
-  const draw = (kind: string, make: () => ArchConfig): { arch: ArchConfig; cost: ArchCost } => {
+  const draw = (kind: string, make: () => ArchConfig): Candidate => {
     for (let attempt = 0; attempt < settings.maxAttempts; attempt++) {
       const repaired = repairArch(space, make(), settings.constraints, costModel, rng, repairSteps);
-      if (repaired) return repaired;
+      if (repaired) return { ...repaired, key: archKey(repaired.arch) };
     }
     throw new SearchError(
       `search: no ${kind} candidate met the constraints ${JSON.stringify(settings.constraints)} in ${settings.maxAttempts} draws; widen the bounds or raise maxAttempts`,
@@ -83,12 +90,10 @@ export function createEvolutionarySearch(options: EvolutionarySearchOptions): Ev
     );
   };
 
-  const evaluate = async (
-    candidates: { arch: ArchConfig; cost: ArchCost }[],
-  ): Promise<EvaluatedArch[]> => {
-    const fresh = new Map<string, { arch: ArchConfig; cost: ArchCost }>();
+  const evaluate = async (candidates: readonly Candidate[]): Promise<EvaluatedArch[]> => {
+    const fresh = new Map<string, Candidate>();
     for (const candidate of candidates) {
-      const key = archKey(candidate.arch);
+      const { key } = candidate;
       if (!cache.has(key) && !fresh.has(key)) fresh.set(key, candidate);
     }
     if (fresh.size > 0) {
@@ -109,7 +114,7 @@ export function createEvolutionarySearch(options: EvolutionarySearchOptions): Ev
         cache.set(key, { key, arch, ...cost, fitness: scores[i] as number });
       });
     }
-    return candidates.map((candidate) => cache.get(archKey(candidate.arch))!);
+    return candidates.map((candidate) => cache.get(candidate.key)!);
   };
 
   const survivors = (candidates: readonly EvaluatedArch[]): EvaluatedArch[] => {
@@ -156,7 +161,7 @@ export function createEvolutionarySearch(options: EvolutionarySearchOptions): Ev
         return;
       }
       const parents = population;
-      const children: { arch: ArchConfig; cost: ArchCost }[] = [];
+      const children: Candidate[] = [];
       for (let i = 0; i < settings.mutationCount; i++) {
         children.push(
           draw('mutation', () =>
