@@ -6,6 +6,8 @@ import { registerEvalCommand } from './commands/eval.js';
 import { registerExportCommand } from './commands/export.js';
 import { registerFlopsCommand } from './commands/flops.js';
 import { registerImportTorchCommand } from './commands/import-torch.js';
+import { registerPredictorImportCommand } from './commands/predictor-import.js';
+import { registerSearchCommand } from './commands/search.js';
 import { registerSpaceCommands } from './commands/space-show.js';
 import { registerTrainCommand } from './commands/train.js';
 import { formatCliError } from './format-cli-error.js';
@@ -33,6 +35,8 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerEvalCommand(program, io);
   registerExportCommand(program, io);
   registerImportTorchCommand(program, io);
+  registerPredictorImportCommand(program, io);
+  registerSearchCommand(program, io);
   return program;
 }
 
