@@ -5,7 +5,9 @@ import * as elasticNode from '@supernas/elastic/node';
 import { SupernasError } from '@supernas/errors';
 import * as flops from '@supernas/flops';
 import * as losses from '@supernas/losses';
+import * as predictors from '@supernas/predictors';
 import * as samplers from '@supernas/samplers';
+import * as search from '@supernas/search';
 import * as searchSpace from '@supernas/search-space';
 import * as trainer from '@supernas/trainer';
 import * as wasmBackprop from '@supernas/wasm-backprop';
@@ -23,6 +25,8 @@ const modules: Record<string, Record<string, unknown>> = {
   '@supernas/elastic/node': elasticNode,
   '@supernas/data': data,
   '@supernas/trainer': trainer,
+  '@supernas/predictors': predictors,
+  '@supernas/search': search,
   '@supernas/wasm-backprop': wasmBackprop,
   '@supernas/backend-native': backendNative,
   'apps/train': { ...backend, ...cliUsage, ...config },
@@ -85,6 +89,20 @@ const instances: Array<[Error, string]> = [
     'invalid_native_option',
   ],
   [new backendNative.FusedKernelInputError('SupernasSwish', [[2]]), 'fused_kernel_input'],
+  [
+    new predictors.PredictorError('predictor of space attentivenas, expected tiny', {
+      code: 'predictor_space_mismatch',
+      value: 'attentivenas',
+    }),
+    'predictor_space_mismatch',
+  ],
+  [
+    new search.SearchError('the smallest arch has 203.39 MFLOPs', {
+      code: 'budget_infeasible',
+      value: 100,
+    }),
+    'budget_infeasible',
+  ],
   [new config.ConfigError('a.yaml', [{ path: 'seed', message: 'expected number' }]), 'config'],
   [new backend.BackendUnavailableError('native', 'no addon', 'build it'), 'backend_unavailable'],
   [new cliUsage.CliUsageError('give --arch'), 'cli_usage'],

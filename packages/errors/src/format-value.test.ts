@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatValue } from './format-value.js';
+import { expectedMessage, formatValue } from './format-value.js';
 
 describe('formatValue', () => {
   it('shows scalars as themselves and quotes strings', () => {
@@ -31,5 +31,16 @@ describe('formatValue', () => {
     cyclic.self = cyclic;
     expect(formatValue(cyclic)).toBe('[object Object]');
     expect(formatValue(function named() {})).toBe('function named');
+  });
+});
+
+describe('expectedMessage', () => {
+  it('names the option, what it must be and the value it got', () => {
+    expect(expectedMessage('population', 'an integer >= 2', 1.5)).toBe(
+      'population must be an integer >= 2, got 1.5',
+    );
+    expect(expectedMessage('encoder', 'one of ordinal, one-hot', 'x')).toBe(
+      "encoder must be one of ordinal, one-hot, got 'x'",
+    );
   });
 });

@@ -41,3 +41,8 @@ function render(value: unknown): string {
     return String(value);
   }
 }
+
+/** `<what> must be <expected>, got <value>`: the one sentence shape of an option error. */
+export function expectedMessage(what: string, expected: string, value: unknown): string {
+  return `${what} must be ${expected}, got ${formatValue(value)}`;
+}

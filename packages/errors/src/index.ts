@@ -1,2 +1,2 @@
-export { formatValue, formatValueMaxLength } from './format-value.js';
+export { expectedMessage, formatValue, formatValueMaxLength } from './format-value.js';
 export { SupernasError, type SupernasErrorOptions } from './supernas-error.js';

@@ -1,4 +1,4 @@
-import { formatValue, SupernasError } from '@supernas/errors';
+import { expectedMessage, SupernasError } from '@supernas/errors';
 
 /**
  * Thrown for predictor input that cannot be used: a malformed predictor file, training data of
@@ -13,7 +13,4 @@ export class PredictorError extends SupernasError {
   }
 }
 
-/** `what must be expected, got <value>` with the shared value formatter. */
-export function expectedMessage(what: string, expected: string, value: unknown): string {
-  return `${what} must be ${expected}, got ${formatValue(value)}`;
-}
+export { expectedMessage };

@@ -1,4 +1,4 @@
-import { formatValue, SupernasError } from '@supernas/errors';
+import { expectedMessage, SupernasError } from '@supernas/errors';
 
 /**
  * Thrown for a search that cannot run as asked: bad options, a budget no arch meets, a fitness
@@ -13,6 +13,4 @@ export class SearchError extends SupernasError {
   }
 }
 
-export function expectedMessage(what: string, expected: string, value: unknown): string {
-  return `${what} must be ${expected}, got ${formatValue(value)}`;
-}
+export { expectedMessage };
