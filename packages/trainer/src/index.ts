@@ -1,5 +1,6 @@
 export { NonFiniteLossError, TrainerConfigError } from './errors.js';
 export { type LrScheduleConfig, warmupCosineLr } from './lr-schedule.js';
+export { NonFiniteWeightsError } from './non-finite-weights-error.js';
 export { type RankBatch, rankByMinibatchLoss } from './rank-by-loss.js';
 export {
   type DistillationConfig,
