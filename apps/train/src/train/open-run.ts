@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Dataset } from '@supernas/data';
 import { loadSupernet, registerGradients, type Supernet } from '@supernas/elastic';
-import { fileSystemHandler } from '@supernas/elastic/node';
 import {
   type ArchConfig,
   getSearchSpace,
@@ -14,8 +12,9 @@ import { type BackendChoice, type SelectedBackend, selectBackend } from '../back
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
 import { readArchFile } from '../read-arch-file.js';
-import { parseTrainConfig, type TrainRunConfig } from './config.js';
+import type { TrainRunConfig } from './config.js';
 import { loadRunDataset } from './load-dataset.js';
+import { readRunCheckpoint, readRunConfig, requireCheckpoint } from './run-folder.js';
 
 export interface OpenRun {
   readonly runDir: string;
@@ -35,18 +34,18 @@ export async function openRun(
   io: CliIo,
 ): Promise<OpenRun> {
   const dir = resolve(runDir);
-  const configPath = join(dir, 'config.json');
-  const text = await readFile(configPath, 'utf8').catch(() => {
-    throw new CliUsageError(`${configPath} does not exist: is ${dir} a supernas run folder?`);
-  });
-  const config = parseTrainConfig(JSON.parse(text), configPath);
+  const action = `Cannot open run ${dir}`;
+  const config = await readRunConfig(dir, action);
+  requireCheckpoint(dir, action);
   const space = getSearchSpace(config.space);
   const backend = await selectBackend(backendChoice ?? config.backend, (line) =>
     io.stderr(`backend: ${line}\n`),
   );
   io.stderr(`backend: ${backend.description}\n`);
   await registerGradients();
-  const loaded = await loadSupernet(fileSystemHandler(join(dir, 'checkpoint')), { space });
+  const loaded = await readRunCheckpoint(dir, action, (handler) =>
+    loadSupernet(handler, { space }),
+  );
   const [train, test] = await Promise.all([
     loadRunDataset(config.data, 'train', config.seed),
     loadRunDataset(config.data, 'test', config.seed),
