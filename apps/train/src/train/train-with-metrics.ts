@@ -122,7 +122,10 @@ export async function trainWithMetrics(
   const trainSecondsBefore = resume?.trainSeconds ?? 0;
   const startedAt = performance.now();
   const trainSecondsNow = () => trainSecondsBefore + (performance.now() - startedAt) / 1000;
+  // The time the last checkpoint records: a finished run reports it, so resuming it reports it too.
+  let savedSeconds = { step: startStep, seconds: trainSecondsBefore };
   const saveCheckpoint = async (state: TrainingState, optimizer: Sgd): Promise<void> => {
+    const seconds = trainSecondsNow();
     await withFileErrors('the checkpoint in', files.checkpoint, () =>
       saveSupernet(supernet, fileSystemHandler(files.checkpoint), {
         optimizer,
@@ -131,10 +134,11 @@ export async function trainWithMetrics(
           samplerState: state.samplerState,
           dataState: state.dataState,
           totalSteps,
-          trainSeconds: trainSecondsNow(),
+          trainSeconds: seconds,
         },
       }),
     );
+    savedSeconds = { step: state.step, seconds };
   };
   let outcome: Awaited<ReturnType<typeof trainSupernet>>;
   try {
@@ -156,7 +160,6 @@ export async function trainWithMetrics(
   return {
     steps: outcome.steps,
     interrupted: outcome.interrupted,
-    // A finished run resumed again trains no step and keeps its time.
-    trainSeconds: outcome.steps === startStep ? trainSecondsBefore : trainSecondsNow(),
+    trainSeconds: savedSeconds.step === outcome.steps ? savedSeconds.seconds : trainSecondsNow(),
   };
 }
