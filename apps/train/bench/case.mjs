@@ -28,7 +28,7 @@ import { Sgd, sandwichStep } from '@supernas/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../dist/backend.js';
 import { parseTrainConfig } from '../dist/train/config.js';
-import { trainConfigOf } from '../dist/train/run-training.js';
+import { trainConfigOf } from '../dist/train/train-setup.js';
 import { readBatchesFile } from './batches-file.mjs';
 
 const { values } = parseArgs({
@@ -104,7 +104,7 @@ if (values.case === 'tiny-train') {
   const { header, batches } = readBatchesFile(values.data);
   const archRows = JSON.parse(readFileSync(values.archs, 'utf8')).steps;
   const repeats = Number(values.repeats ?? 5);
-  // The default job's training settings, as run-training.ts hands them to the trainer; the
+  // The default job's training settings, as train-setup.ts hands them to the trainer; the
   // step timed is a distilling one (after the default job's label warm-up).
   const config = trainConfigOf(parseTrainConfig({}), 1, 1);
   const supernet = createSupernet(getSearchSpace(header.space), {

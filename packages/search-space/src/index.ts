@@ -49,7 +49,7 @@ export { type MutateArchOptions, mutateArch } from './mutate-arch.js';
 export { normalizeArch } from './normalize-arch.js';
 export { attentivenasSpace } from './presets/attentivenas.js';
 export { tinySpace } from './presets/tiny.js';
-export { createRng, type Rng, rngFromState } from './rng.js';
+export { createRng, deriveRng, type Rng, type RngStream, rngFromState } from './rng.js';
 export { sampleArch } from './sample-arch.js';
 export { SearchSpaceOptionError } from './search-space-option-error.js';
 export type {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, rngFromState } from './rng.js';
+import { createRng, deriveRng, rngFromState } from './rng.js';
 import { SearchSpaceOptionError } from './search-space-option-error.js';
 
 describe('createRng', () => {
@@ -37,5 +37,31 @@ describe('rng option errors', () => {
     const rng = createRng(1);
     expect(() => rng.int(0)).toThrow('Rng.int: n must be >= 1, got 0');
     expect(() => rng.choice([])).toThrow('Rng.choice: items must be a non-empty array, got []');
+  });
+});
+
+describe('deriveRng', () => {
+  const draws = (rng: { next: () => number }) => Array.from({ length: 4 }, rng.next);
+
+  it('gives each named stream of a seed its own reproducible sequence', () => {
+    const streams = ['training-data', 'sampler', 'evaluation-archs', 'dropout', 'drop-connect-0'];
+    const sequences = streams.map((stream) => draws(deriveRng(5, stream as 'sampler')));
+    expect(new Set(sequences.map((sequence) => sequence.join())).size).toBe(streams.length);
+    expect(draws(deriveRng(5, 'sampler'))).toEqual(sequences[1]);
+    expect(draws(deriveRng(6, 'sampler'))).not.toEqual(sequences[1]);
+  });
+
+  it('draws the numbers the streams drew before they had names, so old runs reproduce', () => {
+    expect(draws(deriveRng(3, 'training-data'))).toEqual(draws(createRng(3 + 7)));
+    expect(draws(deriveRng(3, 'sampler'))).toEqual(draws(createRng(3 + 17)));
+    expect(draws(deriveRng(3, 'evaluation-archs'))).toEqual(draws(createRng(3 + 101)));
+    expect(draws(deriveRng(3, 'dropout'))).toEqual(draws(createRng(3 * 7919)));
+    expect(draws(deriveRng(3, 'drop-connect-4'))).toEqual(draws(createRng(3 * 7919 + 5)));
+  });
+
+  it('rejects a stream it does not know', () => {
+    expect(() => deriveRng(1, 'drop-connect-x' as 'dropout')).toThrow(
+      /unknown stream 'drop-connect-x'/,
+    );
   });
 });

@@ -41,6 +41,41 @@ export function createRng(seed: number): Rng {
   return rng;
 }
 
+/**
+ * The named random streams a run draws from, each its own generator derived from the run's seed:
+ *
+ * - `training-data`: the order and augmentation of the training batches;
+ * - `sampler`: the sandwich sampler (the FLOPs prior, the attentive candidates, uniform draws);
+ * - `evaluation-archs`: the middle subnets evaluated after training;
+ * - `dropout` and `drop-connect-<block>`: the masks of one forward pass, from that pass's seed.
+ */
+export type RngStream =
+  | 'training-data'
+  | 'sampler'
+  | 'evaluation-archs'
+  | 'dropout'
+  | `drop-connect-${number}`;
+
+// The derivations the streams had before they had names: runs stay reproducible across versions.
+const runStreamOffsets: Readonly<Record<string, number>> = {
+  'training-data': 7,
+  sampler: 17,
+  'evaluation-archs': 101,
+};
+const passStreamMultiplier = 7919;
+
+/** The generator of one named stream of `seed`: the same stream and seed give the same numbers. */
+export function deriveRng(seed: number, stream: RngStream): Rng {
+  if (!Number.isFinite(seed))
+    throw new RangeError(`deriveRng: seed must be a finite number, got ${seed}`);
+  const offset = runStreamOffsets[stream];
+  if (offset !== undefined) return createRng(seed + offset);
+  if (stream === 'dropout') return createRng(seed * passStreamMultiplier);
+  const block = /^drop-connect-(\d+)$/.exec(stream);
+  if (block === null) throw new RangeError(`deriveRng: unknown stream '${stream}'`);
+  return createRng(seed * passStreamMultiplier + 1 + Number(block[1]));
+}
+
 export function rngFromState(initial: readonly number[]): Rng {
   if (initial.length !== 4)
     throw new SearchSpaceOptionError('rngFromState', 'state', initial, '4 uint32 words');

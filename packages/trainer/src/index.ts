@@ -1,6 +1,7 @@
 export { checkTrainerOptions } from './check-trainer-options.js';
 export { NonFiniteLossError, TrainerConfigError } from './errors.js';
 export { type LrScheduleConfig, warmupCosineLr } from './lr-schedule.js';
+export { NonFiniteWeightsError } from './non-finite-weights-error.js';
 export { type RankBatch, rankByMinibatchLoss } from './rank-by-loss.js';
 export {
   type DistillationConfig,

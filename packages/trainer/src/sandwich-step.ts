@@ -77,6 +77,7 @@ export interface SandwichStepInput {
   readonly images: tf.Tensor4D;
   readonly labels: tf.Tensor1D;
   readonly learningRate: number;
+  /** This step's number as records and the progress display count it (from 1), for errors. */
   readonly step: number;
   /** Seeds this step's dropout / drop-connect masks, so a resumed run replays them. */
   readonly seed: number;

@@ -19,6 +19,8 @@ import { createRng } from '@supernas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { NonFiniteLossError } from './errors.js';
+import { NonFiniteWeightsError } from './non-finite-weights-error.js';
 import { Sgd } from './sgd.js';
 import { microSpace, stripesDataset } from './test-utils/micro.js';
 import { type StepRecord, type TrainConfig, trainSupernet } from './train-loop.js';
@@ -211,5 +213,74 @@ describe('trainSupernet', () => {
       }),
     ).rejects.toThrow(/dropout is 1.5, expected a number in \[0, 1\)/);
     supernet.dispose();
+  });
+
+  it('stops a diverging run at the first non-finite loss, ranking included, counting steps from 1, never checkpointing non-finite weights', async () => {
+    const supernet = createSupernet(microSpace, { numClasses: 2, inputChannels: 1, seed: 9 });
+    const records: StepRecord[] = [];
+    const checkpointed: Array<{ step: number; finite: boolean }> = [];
+    const error = await trainSupernet({
+      supernet,
+      sampler: makeSampler(21),
+      data: createBatchIterator(dataset, { batchSize: 8, rng: createRng(4), resolution: 12 }),
+      config: { ...config, totalSteps: 20, warmupSteps: 0, baseLr: 1e30, checkpointEvery: 1 },
+      onStep: (record) => {
+        records.push(record);
+      },
+      saveCheckpoint: async (state) => {
+        const finite = [...supernet.variables.values()].every((variable) =>
+          [...variable.dataSync()].every(Number.isFinite),
+        );
+        checkpointed.push({ step: state.step, finite });
+      },
+    }).catch((caught: unknown) => caught);
+    supernet.dispose();
+    expect(
+      error instanceof NonFiniteLossError || error instanceof NonFiniteWeightsError,
+      String(error),
+    ).toBe(true);
+    const failed = error as NonFiniteLossError | NonFiniteWeightsError;
+    // A loss fails the step it belongs to (the next one); weights fail after the step that made them.
+    expect(failed.step).toBe(
+      failed instanceof NonFiniteLossError ? records.length + 1 : records.length,
+    );
+    expect(failed.message).toContain(`step ${failed.step}`);
+    expect(checkpointed.every((entry) => entry.finite)).toBe(true);
+    expect(checkpointed.at(-1)?.step ?? 0).toBeLessThan(records.length + 1);
+  });
+
+  it('treats a non-finite ranking loss as a non-finite loss naming the step and the candidate', async () => {
+    const supernet = createSupernet(microSpace, { numClasses: 2, inputChannels: 1, seed: 9 });
+    const records: StepRecord[] = [];
+    let ranked = 0;
+    const sampler = makeSampler(21);
+    // The attentive sampler ranks through the loop's rank callback; poison step 3's batch so
+    // only the ranking (which runs first in a step) sees the NaN.
+    const data = createBatchIterator(dataset, { batchSize: 8, rng: createRng(4), resolution: 12 });
+    const poisoned = {
+      next: async () => {
+        const batch = await data.next();
+        if (batch === null || records.length < 2) return batch;
+        ranked += 1;
+        return { ...batch, images: batch.images.map(() => Number.NaN) };
+      },
+      state: () => data.state(),
+    };
+    const error = await trainSupernet({
+      supernet,
+      sampler,
+      data: poisoned,
+      config: { ...config, checkpointEvery: 1 },
+      onStep: (record) => {
+        records.push(record);
+      },
+    }).catch((caught: unknown) => caught);
+    supernet.dispose();
+    expect(ranked).toBe(1);
+    expect(error).toBeInstanceOf(NonFiniteLossError);
+    expect((error as NonFiniteLossError).message).toMatch(
+      /^Non-finite loss NaN at step 3 in subnet \d \(candidate, resolution/,
+    );
+    expect(records.map((record) => record.step)).toEqual([1, 2]);
   });
 });

@@ -3,8 +3,9 @@ import type { Sampler, SamplerState } from '@supernas/samplers';
 import type { ArchConfig } from '@supernas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import { checkTrainerOptions } from './check-trainer-options.js';
-import { TrainerConfigError } from './errors.js';
+import { NonFiniteLossError, TrainerConfigError } from './errors.js';
 import { warmupCosineLr } from './lr-schedule.js';
+import { NonFiniteWeightsError } from './non-finite-weights-error.js';
 import { type RankBatch, rankByMinibatchLoss } from './rank-by-loss.js';
 import {
   type DistillationConfig,
@@ -82,7 +83,11 @@ export interface TrainLoopInput<DataState = unknown> {
   readonly startStep?: number;
   readonly onStep?: (record: StepRecord) => void | Promise<void>;
   readonly saveCheckpoint?: (state: TrainingState<DataState>, optimizer: Sgd) => Promise<void>;
-  /** Checked between steps: when aborted, the loop checkpoints and returns early. */
+  /**
+   * Checked between steps: when aborted, the loop checkpoints and returns early. The loop yields
+   * to the event loop before each check, so a signal handler (Ctrl-C) runs between steps even
+   * when every tensor read resolves without a macrotask.
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -100,6 +105,23 @@ const requiredNumbers = [
   'gradClipValue',
 ] as const;
 
+/** Lets timers, I/O and signal handlers run; tfjs reads on CPU backends resolve as microtasks. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) =>
+    typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0),
+  );
+}
+
+/** The first trainable weight holding a NaN or infinity, if any. */
+function firstNonFiniteWeight(supernet: Supernet): { name: string; value: number } | undefined {
+  for (const name of supernet.trainableNames) {
+    const values = supernet.variables.get(name)?.dataSync();
+    if (values === undefined) continue;
+    for (const value of values) if (!Number.isFinite(value)) return { name, value };
+  }
+  return undefined;
+}
+
 /** Checks a complete trainer config: every required number present and in range. */
 export function validateTrainConfig(config: TrainConfig): void {
   for (const key of requiredNumbers) {
@@ -112,8 +134,10 @@ export function validateTrainConfig(config: TrainConfig): void {
  * Trains a supernet with the sandwich rule for `config.totalSteps` steps: each step takes a
  * batch, asks the sampler for `[max, ...middle, min]` (the attentive sampler ranks its candidates
  * on this batch), runs `sandwichStep`, reports a record, and checkpoints on schedule. A
- * non-finite loss throws (`NonFiniteLossError`) before the weights change, so the last
- * checkpoint stays the last good state.
+ * non-finite loss, the training losses' or the attentive ranking's, throws (`NonFiniteLossError`)
+ * before the weights change, and weights that overflow anyway are never checkpointed
+ * (`NonFiniteWeightsError`), so the last checkpoint stays the last good state. Steps are counted
+ * from 1 in records and errors, as in the progress display.
  */
 export async function trainSupernet<DataState>(
   input: TrainLoopInput<DataState>,
@@ -136,14 +160,25 @@ export async function trainSupernet<DataState>(
   const labelWarmupSteps = config.labelWarmupSteps ?? 0;
   const onLabels: SandwichStepConfig = { ...config, distillation: { kind: 'none' } };
   let current: RankBatch | undefined;
-  const rank = rankByMinibatchLoss(supernet, () => {
+  const rankLosses = rankByMinibatchLoss(supernet, () => {
     if (current === undefined) throw new Error('trainSupernet: ranking requested outside a step');
     return current;
   });
   let step = input.startStep ?? 0;
+  // A ranking loss is a loss: a non-finite one means the weights diverged.
+  const rank = async (archs: readonly ArchConfig[]): Promise<number[]> => {
+    const scores = await rankLosses(archs);
+    const bad = scores.findIndex((score) => !Number.isFinite(score));
+    if (bad >= 0)
+      throw new NonFiniteLossError(step + 1, bad, 'candidate', archs[bad]!, scores[bad]!);
+    return scores;
+  };
   let lastSaved = step;
   const save = async () => {
     if (input.saveCheckpoint === undefined || lastSaved === step) return;
+    const nonFinite = firstNonFiniteWeight(supernet);
+    if (nonFinite !== undefined)
+      throw new NonFiniteWeightsError(step, nonFinite.name, nonFinite.value);
     await input.saveCheckpoint(
       { step, samplerState: sampler.state(), dataState: data.state() },
       optimizer,
@@ -151,6 +186,7 @@ export async function trainSupernet<DataState>(
     lastSaved = step;
   };
   while (step < config.totalSteps) {
+    if (input.signal !== undefined) await yieldToEventLoop();
     if (input.signal?.aborted) {
       await save();
       return { steps: step, optimizer, interrupted: true };
@@ -176,7 +212,7 @@ export async function trainSupernet<DataState>(
         images,
         labels,
         learningRate,
-        step,
+        step: step + 1,
         seed: config.seed * 1_000_003 + step,
         config: stepConfig,
       });

@@ -3,6 +3,7 @@ import { archKey } from '@supernas/search-space';
 import type { Command } from 'commander';
 import { type BackendChoice, backendChoices, parseBackendChoice } from '../backend.js';
 import type { CliIo } from '../cli-io.js';
+import { ensureWritableDirectory } from '../run/writable-directory.js';
 import { calibrateAndExport } from '../train/calibrate-and-export.js';
 import { openRun, resolveArchOption } from '../train/open-run.js';
 
@@ -35,6 +36,8 @@ export function registerCalibrateCommand(program: Command, io: CliIo): void {
       parseBackendChoice,
     )
     .action(async (options: CalibrateOptions) => {
+      // A folder that cannot be written fails before the run and its data load.
+      if (options.out !== undefined) await ensureWritableDirectory(options.out, '--out');
       const run = await openRun(options.run, options.backend, io);
       try {
         const { arch } = await resolveArchOption(run.space, options);

@@ -32,6 +32,44 @@ function withOverrides(config: TrainRunConfig, options: TrainOptions): TrainRunC
   );
 }
 
+const signalExitCodes = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/**
+ * Ctrl-C (SIGINT) or SIGTERM: the run stops after the current step, writes a checkpoint and
+ * exits 130 / 143. Each listener is registered once: after the first signal, none is left for
+ * it, so Node restores the default action and a second Ctrl-C ends the process at once, even in
+ * the middle of a step (the checkpoint on disk is replaced atomically, so it stays intact).
+ */
+function stopOnSignals(io: CliIo): {
+  signal: AbortSignal;
+  exitCode: () => number;
+  dispose: () => void;
+} {
+  const abort = new AbortController();
+  let received: keyof typeof signalExitCodes = 'SIGINT';
+  const listeners = Object.keys(signalExitCodes).map((name) => {
+    const signal = name as keyof typeof signalExitCodes;
+    const listener = () => {
+      if (!abort.signal.aborted) {
+        received = signal;
+        io.stderr(
+          `\n${signal}: stopping after this step and writing a checkpoint (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again to quit at once)\n`,
+        );
+        abort.abort();
+      }
+    };
+    process.once(signal, listener);
+    return [signal, listener] as const;
+  });
+  return {
+    signal: abort.signal,
+    exitCode: () => signalExitCodes[received],
+    dispose: () => {
+      for (const [signal, listener] of listeners) process.removeListener(signal, listener);
+    },
+  };
+}
+
 /** `supernas train`: the main job. */
 export function registerTrainCommand(program: Command, io: CliIo): void {
   program
@@ -59,34 +97,35 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
     .action(async (options: TrainOptions) => {
       if (
         options.resume !== undefined &&
-        (options.config !== undefined || options.runDir !== undefined)
+        (options.config !== undefined || options.runDir !== undefined || options.seed !== undefined)
       ) {
         throw new CliUsageError(
-          '--resume continues a run with its own config and folder: do not combine it with --config or --run-dir',
+          '--resume continues a run with its own config, seed and folder: do not combine it with --config, --run-dir or --seed (--steps extends it, --backend switches backend)',
         );
       }
       const base =
         options.config === undefined ? parseTrainConfig({}) : await readTrainConfig(options.config);
-      const abort = new AbortController();
-      const onSignal = () => {
-        io.stderr(
-          '\nstopping after this step and writing a checkpoint (Ctrl-C again to quit at once)\n',
-        );
-        abort.abort();
-        process.once('SIGINT', () => process.exit(130));
-      };
-      process.once('SIGINT', onSignal);
+      const stop = stopOnSignals(io);
       try {
         const result = await runTraining({
           config: withOverrides(base, options),
-          ...(options.resume !== undefined ? { runDir: options.resume, resume: true } : {}),
+          ...(options.resume !== undefined
+            ? {
+                runDir: options.resume,
+                resume: true,
+                overrides: {
+                  ...(options.steps === undefined ? {} : { steps: options.steps }),
+                  ...(options.backend === undefined ? {} : { backend: options.backend }),
+                },
+              }
+            : {}),
           ...(options.runDir !== undefined ? { runDir: options.runDir } : {}),
           io,
-          signal: abort.signal,
+          signal: stop.signal,
         });
-        if (result.interrupted) process.exitCode = 130;
+        if (result.interrupted) process.exitCode = stop.exitCode();
       } finally {
-        process.removeListener('SIGINT', onSignal);
+        stop.dispose();
       }
     });
 }

@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { describeFileSystemError, isFileSystemError, RunFileError } from './run-file-error.js';
 
 /**
  * Appends one JSON record per line. Appends are synchronous so a crash loses at most the
@@ -8,6 +9,15 @@ export class MetricsWriter {
   constructor(readonly path: string) {}
 
   write(record: Record<string, unknown>): void {
-    appendFileSync(this.path, `${JSON.stringify(record)}\n`);
+    try {
+      appendFileSync(this.path, `${JSON.stringify(record)}\n`);
+    } catch (error) {
+      if (!isFileSystemError(error)) throw error;
+      throw new RunFileError(
+        `cannot write metrics ${this.path}: ${describeFileSystemError(error)}`,
+        this.path,
+        error,
+      );
+    }
   }
 }

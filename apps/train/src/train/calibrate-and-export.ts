@@ -1,8 +1,9 @@
-import { mkdir } from 'node:fs/promises';
 import { disposeStaticSubnet, exportGraphModel, extractSubnet } from '@supernas/elastic';
 import { fileSystemHandler } from '@supernas/elastic/node';
 import { countFlops } from '@supernas/flops';
 import type { ArchConfig } from '@supernas/search-space';
+import { withFileErrors } from '../run/run-file-error.js';
+import { ensureWritableDirectory } from '../run/writable-directory.js';
 import { calibrateOnTraining } from './calibrate-on-training.js';
 import type { OpenRun } from './open-run.js';
 
@@ -12,6 +13,8 @@ export async function calibrateAndExport(
   arch: ArchConfig,
   out: string,
 ): Promise<{ batches: number; mflops: number }> {
+  // Before the calibration: a folder that cannot be written fails in a second, not minutes.
+  await ensureWritableDirectory(out, '--out');
   const calibration = await calibrateOnTraining(run.supernet, arch, run.train, {
     ...run.config.evaluation,
     seed: run.config.seed,
@@ -21,8 +24,9 @@ export async function calibrateAndExport(
   });
   const subnet = extractSubnet(run.supernet, arch);
   try {
-    await mkdir(out, { recursive: true });
-    await exportGraphModel(subnet, fileSystemHandler(out));
+    await withFileErrors('the subnet in', out, () =>
+      exportGraphModel(subnet, fileSystemHandler(out)),
+    );
   } finally {
     disposeStaticSubnet(subnet);
   }

@@ -1,9 +1,6 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Dataset } from '@supernas/data';
 import { loadSupernet, registerGradients, type Supernet } from '@supernas/elastic';
-import { fileSystemHandler } from '@supernas/elastic/node';
 import { formatValue } from '@supernas/errors';
 import {
   type ArchConfig,
@@ -16,8 +13,9 @@ import { type BackendChoice, type SelectedBackend, selectBackend } from '../back
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
 import { readArchFile } from '../read-arch-file.js';
-import { parseTrainConfig, type TrainRunConfig } from './config.js';
+import type { TrainRunConfig } from './config.js';
 import { loadRunDataset } from './load-dataset.js';
+import { readRunCheckpoint, readRunConfig, requireCheckpoint } from './run-folder.js';
 
 export interface OpenRun {
   readonly runDir: string;
@@ -37,32 +35,18 @@ export async function openRun(
   io: CliIo,
 ): Promise<OpenRun> {
   const dir = resolve(runDir);
-  const configPath = join(dir, 'config.json');
-  const text = await readFile(configPath, 'utf8').catch(() => {
-    throw new CliUsageError(`${configPath} does not exist: is ${dir} a supernas run folder?`);
-  });
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new CliUsageError(`${configPath} is not valid JSON: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  const config = parseTrainConfig(raw, configPath);
-  const checkpointPath = join(dir, 'checkpoint', 'model.json');
-  if (!existsSync(checkpointPath)) {
-    throw new CliUsageError(
-      `${dir} has no checkpoint (${checkpointPath} does not exist): train it with supernas train first`,
-    );
-  }
+  const action = `Cannot open run ${dir}`;
+  const config = await readRunConfig(dir, action);
+  requireCheckpoint(dir, action);
   const space = getSearchSpace(config.space);
   const backend = await selectBackend(backendChoice ?? config.backend, (line) =>
     io.stderr(`backend: ${line}\n`),
   );
   io.stderr(`backend: ${backend.description}\n`);
   await registerGradients();
-  const loaded = await loadSupernet(fileSystemHandler(join(dir, 'checkpoint')), { space });
+  const loaded = await readRunCheckpoint(dir, action, (handler) =>
+    loadSupernet(handler, { space }),
+  );
   const [train, test] = await Promise.all([
     loadRunDataset(config.data, 'train', config.seed),
     loadRunDataset(config.data, 'test', config.seed),

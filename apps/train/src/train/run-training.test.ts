@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { captureIo } from '../cli-io.js';
 import { runCli } from '../program.js';
 import { parseTrainConfig } from './config.js';
-import { runTraining, trainConfigOf, trainingBatchResolution } from './run-training.js';
+import { runTraining } from './run-training.js';
+import { trainConfigOf, trainingBatchResolution } from './train-setup.js';
 
 // wasm: always installed, and fast enough to train the tiny space for a few steps in a test.
 const config = parseTrainConfig({

@@ -1,58 +1,40 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type BatchIteratorState, createBatchIterator, type Dataset } from '@supernas/data';
-import {
-  createSupernet,
-  disposeCheckpoint,
-  loadCheckpoint,
-  registerGradients,
-  restoreOptimizer,
-  restoreSupernet,
-  saveSupernet,
-} from '@supernas/elastic';
-import { fileSystemHandler } from '@supernas/elastic/node';
-import { countFlops, flopsPrior } from '@supernas/flops';
-import {
-  attentiveSampler,
-  type Sampler,
-  type SamplerState,
-  sandwichSampler,
-  uniformSampler,
-} from '@supernas/samplers';
-import {
-  type ArchConfig,
-  createRng,
-  getSearchSpace,
-  maxArch,
-  minArch,
-  type SearchSpace,
-  sampleArch,
-} from '@supernas/search-space';
-import {
-  type DistillationConfig,
-  Sgd,
-  type StepRecord,
-  type TrainConfig,
-  trainSupernet,
-} from '@supernas/trainer';
+import type { Dataset } from '@supernas/data';
+import { createSupernet, registerGradients } from '@supernas/elastic';
+import { getSearchSpace } from '@supernas/search-space';
+import type { StepRecord } from '@supernas/trainer';
 import { type SelectedBackend, selectBackend } from '../backend.js';
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
 import { atomicWrite } from '../run/atomic-write.js';
-import { accuracyChartSvg } from '../run/chart.js';
-import { MetricsWriter } from '../run/metrics-writer.js';
-import { formatDuration, ProgressBar } from '../run/progress-bar.js';
-import { parseTrainConfig, type TrainRunConfig } from './config.js';
-import { evaluateSubnet, type SubnetResult } from './evaluate-subnets.js';
+import { formatDuration } from '../run/progress-bar.js';
+import { withFileErrors } from '../run/run-file-error.js';
+import { ensureWritableDirectory } from '../run/writable-directory.js';
+import type { TrainRunConfig } from './config.js';
+import { evaluateAndReport } from './evaluate-and-report.js';
+import type { SubnetResult } from './evaluate-subnets.js';
 import { loadRunDataset } from './load-dataset.js';
-import { formatResultsTable } from './results-table.js';
+import {
+  type ResumeOverrides,
+  type ResumeState,
+  readResumeConfig,
+  restoreRun,
+} from './resume-run.js';
+import { runFiles } from './run-folder.js';
+import { makeSampler, trainConfigOf } from './train-setup.js';
+import { trainWithMetrics } from './train-with-metrics.js';
 
 export interface RunTrainingOptions {
+  /** The run's config; a resumed run uses its own config.json instead (plus `overrides`). */
   readonly config: TrainRunConfig;
   /** Where the run's files go; a fresh `runs/<timestamp>` when absent. */
   readonly runDir?: string;
   /** Continue the run in this folder from its checkpoint. */
   readonly resume?: boolean;
+  /** A resumed run's `--steps` (extends the run) and `--backend`. */
+  readonly overrides?: ResumeOverrides;
   readonly io: CliIo;
   readonly signal?: AbortSignal;
   /** Called after each step's record is written (progress UIs, tests). */
@@ -67,6 +49,7 @@ export interface RunTrainingResult {
   readonly steps: number;
   readonly interrupted: boolean;
   readonly results: readonly SubnetResult[];
+  /** Training time of the whole run, summed over its resumed segments. */
   readonly trainSeconds: number;
 }
 
@@ -74,128 +57,35 @@ function timestamp(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 }
 
-/**
- * The side of the training batches, which `sandwichStep` then resizes to each subnet's
- * resolution: small fixed-size images (Fashion-MNIST, CIFAR) at their own size, so each subnet
- * sees them resampled once, as in calibration and evaluation; larger or mixed-size images (image
- * folders) cropped to the space's largest resolution.
- */
-export function trainingBatchResolution(
-  dataset: Pick<Dataset, 'height' | 'width'>,
-  space: SearchSpace,
-): number {
-  const largest = Math.max(...space.resolutions);
-  const { height, width } = dataset;
-  return height !== undefined && height === width && height <= largest ? height : largest;
-}
-
-/** The trainer's config for a run of `totalSteps` steps of `batchesPerEpoch` batches an epoch. */
-export function trainConfigOf(
-  config: TrainRunConfig,
-  totalSteps: number,
-  batchesPerEpoch: number,
-): TrainConfig {
-  const { training } = config;
-  const { distillation, labelWarmupSteps } = splitDistillation(
-    config.distillation,
-    batchesPerEpoch,
-  );
-  return {
-    totalSteps,
-    warmupSteps: Math.min(totalSteps, Math.round(training.warmupFraction * totalSteps)),
-    baseLr: training.baseLr,
-    minLr: training.minLr,
-    momentum: training.momentum,
-    nesterov: training.nesterov,
-    weightDecay: training.weightDecay,
-    seed: config.seed,
-    checkpointEvery: training.checkpointEvery,
-    labelSmoothing: training.labelSmoothing,
-    dropout: training.dropout,
-    dropConnect: training.dropConnect,
-    gradClipValue: training.gradClipValue,
-    distillation,
-    labelWarmupSteps,
-  };
-}
-
-function splitDistillation(
-  config: TrainRunConfig['distillation'],
-  batchesPerEpoch: number,
-): { distillation: DistillationConfig; labelWarmupSteps: number } {
-  if (config.kind === 'none') return { distillation: config, labelWarmupSteps: 0 };
-  const { labelWarmupEpochs, ...distillation } = config;
-  return { distillation, labelWarmupSteps: Math.round(labelWarmupEpochs * batchesPerEpoch) };
-}
-
-function makeSampler(
-  space: SearchSpace,
-  config: TrainRunConfig,
-  numClasses: number,
-  inputChannels: number,
-): Sampler {
-  const rng = createRng(config.seed + 17);
-  const inner =
-    config.sampler.kind === 'uniform'
-      ? uniformSampler({ space, rng: rng.fork() })
-      : attentiveSampler({
-          space,
-          prior: flopsPrior(space, {
-            samples: config.sampler.priorSamples,
-            bins: config.sampler.priorBins,
-            rng: rng.fork(),
-            numClasses,
-            inputChannels,
-          }),
-          candidates: config.sampler.candidates,
-          mode: config.sampler.mode,
-          rng: rng.fork(),
-          numClasses,
-        });
-  return sandwichSampler({ space, middle: config.sampler.middle, inner });
-}
-
-/** min, max, and `count` seeded middle archs, ordered by FLOPs. */
-export function archsToEvaluate(
-  space: SearchSpace,
-  count: number,
-  seed: number,
-  numClasses: number,
-): Array<{ label: string; arch: ArchConfig }> {
-  const rng = createRng(seed + 101);
-  const middle = Array.from({ length: count }, () => sampleArch(space, rng))
-    .map((arch) => ({ arch, flops: countFlops(space, arch, { numClasses }).flops }))
-    .sort((a, b) => a.flops - b.flops)
-    .map(({ arch }, index) => ({ label: `mid-${index + 1}`, arch }));
-  return [
-    { label: 'min', arch: minArch(space) },
-    ...middle,
-    { label: 'max', arch: maxArch(space) },
-  ];
+/** A fresh run starts in a new or empty-of-runs folder: it never overwrites a checkpoint. */
+async function startRunFolder(runDir: string, config: TrainRunConfig): Promise<void> {
+  await ensureWritableDirectory(runDir, 'run folder');
+  const files = runFiles(runDir);
+  if (existsSync(files.checkpointModel)) {
+    throw new CliUsageError(
+      `${runDir} holds a run with a checkpoint: continue it with supernas train --resume ${runDir}, or choose another --run-dir`,
+    );
+  }
+  // Left by a run that stopped before its first checkpoint: this run starts it over.
+  await withFileErrors('metrics', files.metrics, () => rm(files.metrics, { force: true }));
+  await atomicWrite(files.config, `${JSON.stringify(config, null, 2)}\n`);
 }
 
 /**
  * `supernas train`: trains a supernet as the config says, writing everything to a run folder
  * (config, metrics, checkpoint, results table and chart), then calibrates BN and evaluates
- * min, max and a few middle subnets.
+ * min, max and a few middle subnets. A resumed run continues from its checkpoint and ends with
+ * the files an uninterrupted run writes (apart from wall-clock fields, which add up).
  */
 export async function runTraining(options: RunTrainingOptions): Promise<RunTrainingResult> {
   const { io } = options;
   const runDir = resolve(options.runDir ?? join('runs', timestamp()));
-  let config = options.config;
-  const checkpointDir = join(runDir, 'checkpoint');
-  if (options.resume) {
-    const saved = await readFile(join(runDir, 'config.json'), 'utf8').catch(() => {
-      throw new CliUsageError(
-        `Cannot resume: ${join(runDir, 'config.json')} does not exist (is ${runDir} a supernas run folder?)`,
-      );
-    });
-    config = parseTrainConfig(JSON.parse(saved), join(runDir, 'config.json'));
-  }
+  const config = options.resume
+    ? await readResumeConfig(runDir, options.overrides ?? {})
+    : options.config;
   const space = getSearchSpace(config.space);
-  await mkdir(runDir, { recursive: true });
-  if (!options.resume)
-    await atomicWrite(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  if (!options.resume) await startRunFolder(runDir, config);
+  else await ensureWritableDirectory(runDir, 'run folder');
 
   const backend = await selectBackend(config.backend, (line) => io.stderr(`backend: ${line}\n`));
   io.stdout(`backend: ${backend.description}\n`);
@@ -206,8 +96,10 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
     loadRunDataset(config.data, 'test', config.seed),
   ]);
   io.stdout(`data: ${train.name} train ${train.size} / test ${test.size} (${train.origin})\n`);
-  const numClasses = train.numClasses;
-  const inputChannels = train.channels;
+  if (train.numClasses < 2)
+    throw new CliUsageError(
+      `${train.name} (${train.origin}) has ${train.numClasses} class, expected at least 2 to train a classifier`,
+    );
   const batchSize = config.data.batchSize;
   const batchesPerEpoch = Math.floor(train.size / batchSize);
   if (batchesPerEpoch < 1)
@@ -218,183 +110,69 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
     config.training.steps ?? Math.max(1, Math.round(config.training.epochs * batchesPerEpoch));
   const trainConfig = trainConfigOf(config, totalSteps, batchesPerEpoch);
 
-  const supernet = createSupernet(space, { numClasses, inputChannels, seed: config.seed });
-  const sampler = makeSampler(space, config, numClasses, inputChannels);
-  let optimizer: Sgd | undefined;
-  let startStep = 0;
-  let dataState: BatchIteratorState | undefined;
-  if (options.resume) {
-    const checkpoint = await loadCheckpoint(fileSystemHandler(checkpointDir));
-    try {
-      restoreSupernet(supernet, checkpoint);
-      optimizer = new Sgd({
-        momentum: trainConfig.momentum,
-        nesterov: trainConfig.nesterov,
-        weightDecay: trainConfig.weightDecay,
-      });
-      await restoreOptimizer(optimizer, checkpoint, supernet);
-      sampler.restore(checkpoint.metadata.samplerState as SamplerState);
-      dataState = checkpoint.metadata.dataState as BatchIteratorState;
-      startStep = checkpoint.step;
-    } finally {
-      disposeCheckpoint(checkpoint);
-    }
-    io.stdout(`resuming ${runDir} at step ${startStep} of ${totalSteps}\n`);
-  }
-
-  const data = createBatchIterator(train, {
-    batchSize,
-    mode: 'train',
-    ...(config.data.augmentation === undefined ? {} : { augmentation: config.data.augmentation }),
-    ...(dataState === undefined ? { rng: createRng(config.seed + 7) } : { state: dataState }),
-    resolution: trainingBatchResolution(train, space),
+  const supernet = createSupernet(space, {
+    numClasses: train.numClasses,
+    inputChannels: train.channels,
+    seed: config.seed,
   });
-  const metrics = new MetricsWriter(join(runDir, 'metrics.jsonl'));
-  const progress = new ProgressBar(totalSteps, process.stderr);
-  let smoothedStepSeconds = 0;
-  let epochLosses: number[][] = [];
-  const onStep = (record: StepRecord) => {
-    smoothedStepSeconds =
-      smoothedStepSeconds === 0
-        ? record.stepSeconds
-        : 0.9 * smoothedStepSeconds + 0.1 * record.stepSeconds;
-    metrics.write({
-      ...record,
-      epoch: Math.floor((record.step - 1) / batchesPerEpoch),
-      losses: record.losses.map(({ role, loss, arch }) => ({
-        role,
-        loss,
-        mflops: countFlops(space, arch, { numClasses, inputChannels }).flops / 1e6,
-        arch,
-      })),
-    });
-    epochLosses.push(record.losses.map((entry) => entry.loss));
-    if (record.step % batchesPerEpoch === 0 || record.step === totalSteps) {
-      const roles = record.losses.map((entry) => entry.role);
-      metrics.write({
-        type: 'epoch',
-        epoch: Math.floor((record.step - 1) / batchesPerEpoch),
-        step: record.step,
-        meanLoss: Object.fromEntries(
-          roles.map((role, i) => [
-            `${role}${roles.indexOf(role) === i ? '' : i}`,
-            epochLosses.reduce((sum, losses) => sum + (losses[i] ?? 0), 0) / epochLosses.length,
-          ]),
-        ),
-        sampler: sampler.stats(),
-      });
-      epochLosses = [];
-    }
-    progress.update(record.step, {
-      loss: record.losses[0]?.loss ?? Number.NaN,
-      imagesPerSecond: record.imagesPerSecond,
-      etaSeconds: (totalSteps - record.step) * smoothedStepSeconds,
-    });
-    options.onStep?.(record);
-  };
-  const saveCheckpoint = async (
-    state: { step: number; samplerState: SamplerState; dataState: BatchIteratorState },
-    current: Sgd,
-  ) => {
-    await saveSupernet(supernet, fileSystemHandler(checkpointDir), {
-      optimizer: current,
-      step: state.step,
-      metadata: { samplerState: state.samplerState, dataState: state.dataState, totalSteps },
-    });
-  };
-
-  io.stdout(
-    `training ${space.name} supernet: ${totalSteps} steps of batch ${batchSize}, sampler ${sampler.name}, distillation ${config.distillation.kind}, run folder ${runDir}\n`,
-  );
-  const startedAt = performance.now();
-  let outcome: Awaited<ReturnType<typeof trainSupernet>>;
   try {
-    outcome = await trainSupernet({
+    const sampler = makeSampler(space, config, train.numClasses, train.channels);
+    let resume: ResumeState | undefined;
+    if (options.resume) {
+      resume = await restoreRun(
+        runDir,
+        config,
+        trainConfig,
+        supernet,
+        sampler,
+        options.overrides?.steps !== undefined,
+      );
+      io.stdout(`resuming ${runDir} at step ${resume.step} of ${totalSteps}\n`);
+    }
+    io.stdout(
+      `training ${space.name} supernet: ${totalSteps} steps of batch ${batchSize}, sampler ${sampler.name}, distillation ${config.distillation.kind}, run folder ${runDir}\n`,
+    );
+    const outcome = await trainWithMetrics({
+      runDir,
+      config,
+      trainConfig,
+      space,
+      train,
+      batchesPerEpoch,
       supernet,
       sampler,
-      data,
-      config: trainConfig,
-      ...(optimizer === undefined ? {} : { optimizer }),
-      startStep,
-      onStep,
-      saveCheckpoint,
+      ...(resume === undefined ? {} : { resume }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.onStep === undefined ? {} : { onStep: options.onStep }),
     });
-  } finally {
-    data.close();
-  }
-  const trainSeconds = (performance.now() - startedAt) / 1000;
-  io.stdout(
-    `trained ${outcome.steps - startStep} steps in ${formatDuration(trainSeconds)} (${sampler.report()})\n`,
-  );
-  if (outcome.interrupted) {
+    const startStep = resume?.step ?? 0;
     io.stdout(
-      `interrupted at step ${outcome.steps}; the checkpoint is in ${checkpointDir}. Resume with: supernas train --resume ${runDir}\n`,
+      `trained ${outcome.steps - startStep} steps in ${formatDuration(outcome.trainSeconds - (resume?.trainSeconds ?? 0))} (${sampler.report()})\n`,
     );
-    outcome.optimizer.dispose();
-    supernet.dispose();
-    return { runDir, backend, steps: outcome.steps, interrupted: true, results: [], trainSeconds };
-  }
-  outcome.optimizer.dispose();
-
-  const results: SubnetResult[] = [];
-  if (!options.skipEvaluation) {
-    io.stdout(
-      `evaluating: BN calibration on ${config.evaluation.calibrationBatches} batches of ${config.evaluation.calibrationBatchSize}, then the test split\n`,
-    );
-    for (const { label, arch } of archsToEvaluate(
-      space,
-      config.evaluation.middleArchs,
-      config.seed,
-      numClasses,
-    )) {
-      results.push(
-        await evaluateSubnet(
-          supernet,
-          arch,
-          label,
-          { train, test },
-          {
-            ...config.evaluation,
-            seed: config.seed,
-            ...(config.data.augmentation === undefined
-              ? {}
-              : { augmentation: config.data.augmentation }),
-          },
-        ),
+    const summary = { runDir, backend, steps: outcome.steps, trainSeconds: outcome.trainSeconds };
+    if (outcome.interrupted) {
+      io.stdout(
+        outcome.steps === 0
+          ? 'interrupted before the first step; nothing was saved\n'
+          : `interrupted at step ${outcome.steps}; the checkpoint is in ${runFiles(runDir).checkpoint}. Resume with: supernas train --resume ${runDir}\n`,
       );
+      return { ...summary, interrupted: true, results: [] };
     }
-    io.stdout(`${formatResultsTable(results)}\n`);
-    await writeResults(runDir, results, {
-      space: space.name,
-      dataset: train.name,
-      backend: backend.name,
-      steps: totalSteps,
-      trainSeconds,
-    });
-    io.stdout(`results: ${join(runDir, 'results.json')}, chart: ${join(runDir, 'chart.png')}\n`);
+    const results = options.skipEvaluation
+      ? []
+      : await evaluateAndReport({
+          runDir,
+          config,
+          space,
+          supernet,
+          data: { train, test },
+          summary: { backend: backend.name, steps: totalSteps, trainSeconds: outcome.trainSeconds },
+          io,
+        });
+    return { ...summary, interrupted: false, results };
+  } finally {
+    supernet.dispose();
   }
-  supernet.dispose();
-  return { runDir, backend, steps: outcome.steps, interrupted: false, results, trainSeconds };
-}
-
-async function writeResults(
-  runDir: string,
-  results: readonly SubnetResult[],
-  summary: Record<string, unknown>,
-): Promise<void> {
-  await atomicWrite(
-    join(runDir, 'results.json'),
-    `${JSON.stringify({ ...summary, subnets: results }, null, 2)}\n`,
-  );
-  const svg = accuracyChartSvg(
-    results.map((result) => ({ label: result.label, mflops: result.mflops, top1: result.top1 })),
-    `${summary.space} on ${summary.dataset}: top-1 vs MFLOPs`,
-  );
-  await atomicWrite(join(runDir, 'chart.svg'), svg);
-  const { default: sharp } = await import('sharp');
-  const png = await sharp(Buffer.from(svg)).png().toBuffer();
-  await atomicWrite(join(runDir, 'chart.png'), png);
 }
 
 export type { Dataset };

@@ -102,6 +102,23 @@ describe('fileSystemHandler', () => {
     expect((error as Error).message).toMatch(/has 100 bytes, expected \d+/);
   });
 
+  it('names the weights file whose bytes changed when a checkpoint fails its checksum', async () => {
+    const supernet = fakeSupernet();
+    await saveSupernet(supernet, fileSystemHandler(directory));
+    supernet.dispose();
+    const weightsFile = (await readdir(directory)).find((file) => file.endsWith('.bin')) as string;
+    const bytes = await readFile(join(directory, weightsFile));
+    bytes[17] = (bytes[17] as number) ^ 0x40;
+    await writeFile(join(directory, weightsFile), bytes);
+    const error = await loadCheckpoint(fileSystemHandler(directory)).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(CorruptWeightsError);
+    expect((error as Error).message).toContain(
+      `the weights of ${join(directory, weightsFile)} (named by ${join(directory, 'model.json')}) have CRC-32`,
+    );
+  });
+
   it('refuses weights paths outside the model directory', async () => {
     await writeFile(
       join(directory, 'model.json'),

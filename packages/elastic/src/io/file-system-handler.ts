@@ -29,11 +29,19 @@ let temporaryCounter = 0;
  * their bytes, then model.json is replaced by an atomic rename (the commit point), and only then
  * is the previous weights file removed. If anything fails, the previous model stays as it was.
  */
-export function fileSystemHandler(location: string): tf.io.IOHandler {
+export function fileSystemHandler(location: string): tf.io.IOHandler & { readonly source: string } {
   const modelPath = location.endsWith('.json') ? location : join(location, 'model.json');
   const directory = dirname(modelPath);
+  let weightFilesRead: string[] = [];
 
   return {
+    /** What errors call this model: model.json, or the weights files last read and who named them. */
+    get source(): string {
+      return weightFilesRead.length === 0
+        ? modelPath
+        : `${weightFilesRead.join(', ')} (named by ${modelPath})`;
+    },
+
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
       if (artifacts.modelTopology instanceof ArrayBuffer) {
         throw new ModelFileError(
@@ -105,6 +113,7 @@ export function fileSystemHandler(location: string): tf.io.IOHandler {
 
     async load(): Promise<tf.io.ModelArtifacts> {
       const modelJson = await readModelJson(modelPath);
+      weightFilesRead = [];
       return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
         const specs: tf.io.WeightsManifestEntry[] = [];
         const buffers: ArrayBuffer[] = [];
@@ -119,6 +128,7 @@ export function fileSystemHandler(location: string): tf.io.IOHandler {
                 { cause: error },
               );
             });
+            weightFilesRead.push(file);
             groupBytes.push(new Uint8Array(bytes));
           }
           const actual = groupBytes.reduce((total, bytes) => total + bytes.byteLength, 0);

@@ -11,7 +11,7 @@ import {
   optimizerWeightPrefix,
 } from './checkpoint-format.js';
 import { crc32Hex } from './crc32.js';
-import { resolveLoadHandler, type UrlOrHandler } from './resolve-io-handler.js';
+import { describeIoSource, resolveLoadHandler, type UrlOrHandler } from './resolve-io-handler.js';
 import { weightSpecsByteLength } from './weight-spec-byte-length.js';
 
 /**
@@ -21,8 +21,9 @@ import { weightSpecsByteLength } from './weight-spec-byte-length.js';
  */
 export async function loadCheckpoint(urlOrHandler: UrlOrHandler): Promise<Checkpoint> {
   const load = resolveLoadHandler(urlOrHandler, 'loadCheckpoint');
-  const source = typeof urlOrHandler === 'string' ? urlOrHandler : 'the given handler';
   const artifacts = await load();
+  // After the load: a file handler then names the weights file it read.
+  const source = describeIoSource(urlOrHandler);
   const topology = parseTopology(artifacts, source);
   const specs = artifacts.weightSpecs ?? [];
   const data =

@@ -19,6 +19,16 @@ export class IoHandlerError extends SupernasError {
   }
 }
 
+/**
+ * How errors name where a model came from: the URL, or the `source` a handler describes itself
+ * with (`fileSystemHandler` gives the files it read), else `the given handler`.
+ */
+export function describeIoSource(urlOrHandler: UrlOrHandler): string {
+  if (typeof urlOrHandler === 'string') return urlOrHandler;
+  const source = (urlOrHandler as { readonly source?: unknown }).source;
+  return typeof source === 'string' && source !== '' ? source : 'the given handler';
+}
+
 function hint(url: string): string {
   return url.startsWith('file://')
     ? " In Node, call registerFileSystemHandlers() from '@supernas/elastic/node' first, or pass fileSystemHandler(directory)."

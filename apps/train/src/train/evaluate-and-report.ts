@@ -1,0 +1,109 @@
+import { join } from 'node:path';
+import type { Dataset } from '@supernas/data';
+import type { Supernet } from '@supernas/elastic';
+import { countFlops } from '@supernas/flops';
+import {
+  type ArchConfig,
+  deriveRng,
+  maxArch,
+  minArch,
+  type SearchSpace,
+  sampleArch,
+} from '@supernas/search-space';
+import type { CliIo } from '../cli-io.js';
+import { atomicWrite } from '../run/atomic-write.js';
+import { accuracyChartSvg } from '../run/chart.js';
+import type { TrainRunConfig } from './config.js';
+import { evaluateSubnet, type SubnetResult } from './evaluate-subnets.js';
+import { formatResultsTable } from './results-table.js';
+import { runFiles } from './run-folder.js';
+
+/** min, max, and `count` seeded middle archs, ordered by FLOPs. */
+export function archsToEvaluate(
+  space: SearchSpace,
+  count: number,
+  seed: number,
+  numClasses: number,
+): Array<{ label: string; arch: ArchConfig }> {
+  const rng = deriveRng(seed, 'evaluation-archs');
+  const middle = Array.from({ length: count }, () => sampleArch(space, rng))
+    .map((arch) => ({ arch, flops: countFlops(space, arch, { numClasses }).flops }))
+    .sort((a, b) => a.flops - b.flops)
+    .map(({ arch }, index) => ({ label: `mid-${index + 1}`, arch }));
+  return [
+    { label: 'min', arch: minArch(space) },
+    ...middle,
+    { label: 'max', arch: maxArch(space) },
+  ];
+}
+
+export interface EvaluateAndReportInput {
+  readonly runDir: string;
+  readonly config: TrainRunConfig;
+  readonly space: SearchSpace;
+  readonly supernet: Supernet;
+  readonly data: { readonly train: Dataset; readonly test: Dataset };
+  readonly summary: {
+    readonly backend: string;
+    readonly steps: number;
+    readonly trainSeconds: number;
+  };
+  readonly io: CliIo;
+}
+
+/**
+ * After training: calibrates BN and evaluates min, max and the seeded middle subnets, prints the
+ * table and writes results.json and the chart.
+ */
+export async function evaluateAndReport(input: EvaluateAndReportInput): Promise<SubnetResult[]> {
+  const { config, space, supernet, data, io } = input;
+  io.stdout(
+    `evaluating: BN calibration on ${config.evaluation.calibrationBatches} batches of ${config.evaluation.calibrationBatchSize}, then the test split\n`,
+  );
+  const results: SubnetResult[] = [];
+  for (const { label, arch } of archsToEvaluate(
+    space,
+    config.evaluation.middleArchs,
+    config.seed,
+    data.train.numClasses,
+  )) {
+    results.push(
+      await evaluateSubnet(supernet, arch, label, data, {
+        ...config.evaluation,
+        seed: config.seed,
+        ...(config.data.augmentation === undefined
+          ? {}
+          : { augmentation: config.data.augmentation }),
+      }),
+    );
+  }
+  io.stdout(`${formatResultsTable(results)}\n`);
+  await writeResults(input.runDir, results, {
+    space: space.name,
+    dataset: data.train.name,
+    ...input.summary,
+  });
+  io.stdout(
+    `results: ${runFiles(input.runDir).results}, chart: ${join(input.runDir, 'chart.png')}\n`,
+  );
+  return results;
+}
+
+async function writeResults(
+  runDir: string,
+  results: readonly SubnetResult[],
+  summary: Record<string, unknown>,
+): Promise<void> {
+  await atomicWrite(
+    runFiles(runDir).results,
+    `${JSON.stringify({ ...summary, subnets: results }, null, 2)}\n`,
+  );
+  const svg = accuracyChartSvg(
+    results.map((result) => ({ label: result.label, mflops: result.mflops, top1: result.top1 })),
+    `${summary.space} on ${summary.dataset}: top-1 vs MFLOPs`,
+  );
+  await atomicWrite(join(runDir, 'chart.svg'), svg);
+  const { default: sharp } = await import('sharp');
+  const png = await sharp(Buffer.from(svg)).png().toBuffer();
+  await atomicWrite(join(runDir, 'chart.png'), png);
+}
