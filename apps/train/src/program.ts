@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { type CliIo, processIo } from './cli-io.js';
 import { registerCalibrateCommand } from './commands/calibrate.js';
+import { registerEnvironmentCommands } from './commands/environment.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerFlopsCommand } from './commands/flops.js';
 import { registerImportTorchCommand } from './commands/import-torch.js';
@@ -30,6 +31,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerCalibrateCommand(program, io);
   registerEvalCommand(program, io);
   registerImportTorchCommand(program, io);
+  registerEnvironmentCommands(program, io);
   return program;
 }
 
