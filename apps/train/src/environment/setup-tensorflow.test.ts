@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SupernasError } from '@supernas/errors';
@@ -60,6 +60,9 @@ describe('setupTensorflow', () => {
           'onlyBuiltDependencies:\n  - "@tensorflow/tfjs-node"\n',
         );
         writeFileSync(join(app, 'package.json'), '{"changed":true}\n');
+        mkdirSync(join(app, 'node_modules', '@tensorflow', 'tfjs-node', 'lib'), {
+          recursive: true,
+        });
         return { exitCode: 1, output: failedInstallOutput };
       }
       return { exitCode: 0, output: '' };
@@ -78,6 +81,7 @@ describe('setupTensorflow', () => {
     ]);
     expect(calls[0]?.cwd).toBe(app);
     expect(calls[1]).toEqual({ args: ['install', '--offline'], cwd: join(app, '..', '..') });
+    expect(existsSync(join(app, 'node_modules', '@tensorflow', 'tfjs-node'))).toBe(false);
     expect(readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8')).toBe('packages:\n  - apps/*\n');
     expect(readFileSync(join(app, 'package.json'), 'utf8')).toBe(
       '{"name":"@supernas/train-app"}\n',

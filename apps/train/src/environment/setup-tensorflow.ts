@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SupernasError } from '@supernas/errors';
@@ -128,7 +128,8 @@ export async function setupTensorflow(
       return text === undefined ? undefined : writeFile(path, text);
     }),
   );
-  // Takes the half-installed package back out of node_modules.
+  // pnpm leaves the half-installed package linked (a later `pnpm install` keeps the stray link).
+  await rm(join(dir, 'node_modules', pkg.specifier), { recursive: true, force: true });
   const restore = await run('pnpm', ['install', '--offline'], root);
   const restored =
     restore.exitCode === 0
