@@ -39,9 +39,9 @@ import { type SelectedBackend, selectBackend } from '../backend.js';
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
 import { atomicWrite } from '../run/atomic-write.js';
-import { accuracyChartSvg } from '../run/chart.js';
 import { MetricsWriter } from '../run/metrics-writer.js';
 import { formatDuration, ProgressBar } from '../run/progress-bar.js';
+import { writeRunCharts } from '../run/write-run-charts.js';
 import { parseTrainConfig, type TrainRunConfig } from './config.js';
 import { evaluateSubnet, type SubnetResult } from './evaluate-subnets.js';
 import { loadRunDataset } from './load-dataset.js';
@@ -387,14 +387,11 @@ async function writeResults(
     join(runDir, 'results.json'),
     `${JSON.stringify({ ...summary, subnets: results }, null, 2)}\n`,
   );
-  const svg = accuracyChartSvg(
-    results.map((result) => ({ label: result.label, mflops: result.mflops, top1: result.top1 })),
-    `${summary.space} on ${summary.dataset}: top-1 vs MFLOPs`,
-  );
-  await atomicWrite(join(runDir, 'chart.svg'), svg);
-  const { default: sharp } = await import('sharp');
-  const png = await sharp(Buffer.from(svg)).png().toBuffer();
-  await atomicWrite(join(runDir, 'chart.png'), png);
+  await writeRunCharts(runDir, {
+    results,
+    space: String(summary.space),
+    dataset: String(summary.dataset),
+  });
 }
 
 export type { Dataset };

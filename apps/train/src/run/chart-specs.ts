@@ -1,0 +1,318 @@
+import type { TopLevelSpec } from 'vega-lite';
+
+/*
+ * Vega-Lite specs of the run charts, as pure functions of plain data: no Node, no tfjs, no vega
+ * runtime (the import above is types only), so a browser app can render the same charts with
+ * vega-embed from a run's results.json and metrics.jsonl.
+ */
+
+export interface AccuracyPoint {
+  /** `min`, `max`, `mid-1`, ...: the subnet's label in results.json. */
+  readonly label: string;
+  readonly mflops: number;
+  /** Top-1 accuracy as a fraction (0.85 for 85%), as results.json stores it. */
+  readonly top1: number;
+}
+
+export type SubnetRole = 'max' | 'middle' | 'min';
+
+/** One point of the loss curves: the max or min subnet's loss, or the middle subnets' mean. */
+export interface LossPoint {
+  readonly step: number;
+  readonly role: SubnetRole;
+  readonly loss: number;
+}
+
+export interface LearningRatePoint {
+  readonly step: number;
+  readonly learningRate: number;
+}
+
+export interface TrainingCurves {
+  readonly losses: readonly LossPoint[];
+  readonly learningRates: readonly LearningRatePoint[];
+  /** The first step on which the students distilled from the max subnet after training on the
+   * labels (`distillation.labelWarmupEpochs`); undefined when there was no such switch. */
+  readonly labelWarmupStep?: number;
+}
+
+const roles: readonly SubnetRole[] = ['max', 'middle', 'min'];
+const roleColors = ['#d62728', '#1f77b4', '#2ca02c'];
+const schema = 'https://vega.github.io/schema/vega-lite/v6.json';
+const font = 'DejaVu Sans, Verdana, sans-serif';
+const baseConfig = {
+  font,
+  view: { stroke: null },
+  axis: { labelFontSize: 11, titleFontSize: 12, gridColor: '#e6e6e6' },
+  legend: { labelFontSize: 11, titleFontSize: 12 },
+  title: { fontSize: 14, anchor: 'start' as const },
+};
+
+/**
+ * Top-1 (%) against MFLOPs for every evaluated subnet; the max and min subnets are labelled
+ * with their accuracy and MFLOPs.
+ */
+export function accuracyChartSpec(
+  points: readonly AccuracyPoint[],
+  options: { readonly title: string },
+): TopLevelSpec {
+  const values = points.map((point) => {
+    const role: SubnetRole =
+      point.label === 'max' ? 'max' : point.label === 'min' ? 'min' : 'middle';
+    const top1 = point.top1 * 100;
+    return {
+      label: point.label,
+      role,
+      mflops: point.mflops,
+      top1,
+      caption:
+        role === 'middle'
+          ? ''
+          : `${point.label}: ${top1.toFixed(1)}% at ${point.mflops.toFixed(2)} MFLOPs`,
+    };
+  });
+  const x = {
+    field: 'mflops',
+    type: 'quantitative' as const,
+    title: 'MFLOPs',
+    scale: { zero: false, nice: true, padding: 24 },
+  };
+  const y = {
+    field: 'top1',
+    type: 'quantitative' as const,
+    title: 'top-1 (%)',
+    scale: { zero: false, nice: true, padding: 24 },
+  };
+  const caption = (role: 'max' | 'min') => ({
+    transform: [{ filter: `datum.role === '${role}'` }],
+    mark: {
+      type: 'text' as const,
+      align: role === 'max' ? ('right' as const) : ('left' as const),
+      dx: role === 'max' ? -10 : 10,
+      dy: -12,
+      fontSize: 11,
+    },
+    encoding: { x, y, text: { field: 'caption', type: 'nominal' as const } },
+  });
+  return {
+    $schema: schema,
+    title: options.title,
+    width: 520,
+    height: 320,
+    data: { values },
+    layer: [
+      {
+        mark: { type: 'point', filled: true, size: 90, opacity: 0.9 },
+        encoding: {
+          x,
+          y,
+          color: {
+            field: 'role',
+            type: 'nominal',
+            title: 'subnet',
+            scale: { domain: [...roles], range: roleColors },
+          },
+          tooltip: [
+            { field: 'label', type: 'nominal' },
+            { field: 'mflops', type: 'quantitative', format: '.3f' },
+            { field: 'top1', type: 'quantitative', format: '.2f', title: 'top-1 (%)' },
+          ],
+        },
+      },
+      caption('max'),
+      caption('min'),
+    ],
+    config: baseConfig,
+  };
+}
+
+/** Steps averaged by the smoothed loss curves: about 1/40 of the run, at least 1. */
+export function smoothingWindow(steps: number): number {
+  return Math.max(1, Math.round(steps / 40));
+}
+
+/**
+ * The training curves: the loss of the max, middle (mean of the middle subnets) and min
+ * subnets against step, raw and smoothed, above the learning rate; a rule marks the step where
+ * the students switched from the labels to distillation.
+ */
+export function trainingCurvesSpec(
+  curves: TrainingCurves,
+  options: { readonly title: string },
+): TopLevelSpec {
+  const lastStep = Math.max(1, ...curves.losses.map((point) => point.step));
+  // Smoothing and lines stop at the switch: the students' loss changes meaning there.
+  const lossValues = curves.losses.map((point) => ({
+    ...point,
+    phase:
+      curves.labelWarmupStep !== undefined && point.step >= curves.labelWarmupStep
+        ? 'distillation'
+        : 'labels',
+  }));
+  const window = smoothingWindow(lastStep);
+  const x = {
+    field: 'step',
+    type: 'quantitative' as const,
+    title: 'step',
+    scale: { domain: [0, lastStep], nice: false },
+  };
+  const color = {
+    field: 'role',
+    type: 'nominal' as const,
+    title: window > 1 ? ['subnet', `(mean of ${window} steps)`] : 'subnet',
+    scale: { domain: [...roles], range: roleColors },
+    legend: { symbolOpacity: 1, symbolStrokeWidth: 2.5 },
+  };
+  const switchStep = curves.labelWarmupStep;
+  // Two short lines: the label has to fit beside the rule inside the plot.
+  const switchText = ['students: labels until', `step ${switchStep}, then distillation`];
+  const marker = (withText: boolean) =>
+    switchStep === undefined
+      ? []
+      : [
+          {
+            data: { values: [{ step: switchStep, text: switchText }] },
+            mark: { type: 'rule' as const, strokeDash: [5, 4], color: '#555' },
+            encoding: { x: { field: 'step', type: 'quantitative' as const } },
+          },
+          ...(withText
+            ? [
+                {
+                  data: {
+                    values: [{ step: switchStep, text: switchText }],
+                  },
+                  mark: {
+                    type: 'text' as const,
+                    // Inside the plot: left of the rule when it sits in the right half.
+                    align: switchStep > lastStep / 2 ? ('right' as const) : ('left' as const),
+                    baseline: 'top' as const,
+                    dx: switchStep > lastStep / 2 ? -4 : 4,
+                    y: 4,
+                    fontSize: 11,
+                    color: '#555',
+                  },
+                  encoding: {
+                    x: { field: 'step', type: 'quantitative' as const },
+                    text: { field: 'text', type: 'nominal' as const },
+                  },
+                },
+              ]
+            : []),
+        ];
+  return {
+    $schema: schema,
+    title: options.title,
+    vconcat: [
+      {
+        width: 560,
+        height: 280,
+        layer: [
+          // The raw losses under the smoothed ones, when there is smoothing.
+          ...(window > 1
+            ? [
+                {
+                  data: { values: lossValues },
+                  mark: { type: 'line' as const, strokeWidth: 1, opacity: 0.2 },
+                  encoding: {
+                    x,
+                    y: { field: 'loss', type: 'quantitative' as const, title: 'loss' },
+                    color,
+                    detail: { field: 'phase', type: 'nominal' as const },
+                  },
+                },
+              ]
+            : []),
+          {
+            data: { values: lossValues },
+            transform: [
+              {
+                window: [{ op: 'mean', field: 'loss', as: 'smoothed' }],
+                frame: [-(window - 1), 0],
+                groupby: ['role', 'phase'],
+                sort: [{ field: 'step' }],
+              },
+            ],
+            mark: { type: 'line', strokeWidth: 2 },
+            encoding: {
+              x,
+              y: { field: 'smoothed', type: 'quantitative', title: 'loss' },
+              color,
+              detail: { field: 'phase', type: 'nominal' },
+            },
+          },
+          ...marker(true),
+        ],
+      },
+      {
+        width: 560,
+        height: 110,
+        layer: [
+          {
+            data: { values: curves.learningRates.map((point) => ({ ...point })) },
+            mark: { type: 'line', strokeWidth: 1.5, color: '#7f7f7f' },
+            encoding: {
+              x,
+              y: { field: 'learningRate', type: 'quantitative', title: 'learning rate' },
+            },
+          },
+          ...marker(false),
+        ],
+      },
+    ],
+    resolve: { scale: { x: 'shared' } },
+    config: baseConfig,
+  };
+}
+
+interface StepRecordLike {
+  readonly type?: unknown;
+  readonly step?: unknown;
+  readonly learningRate?: unknown;
+  readonly studentLoss?: unknown;
+  readonly losses?: ReadonlyArray<{ readonly role?: unknown; readonly loss?: unknown }>;
+}
+
+/**
+ * The curves out of a run's metrics.jsonl records (one parsed JSON object per line): the last
+ * record of each step wins, since a resumed run repeats the steps after its last checkpoint.
+ */
+export function trainingCurvesFromMetrics(records: readonly unknown[]): TrainingCurves {
+  const byStep = new Map<number, StepRecordLike>();
+  for (const record of records as readonly StepRecordLike[]) {
+    if (record?.type === 'step' && typeof record.step === 'number') byStep.set(record.step, record);
+  }
+  const steps = [...byStep.keys()].sort((a, b) => a - b);
+  const losses: LossPoint[] = [];
+  const learningRates: LearningRatePoint[] = [];
+  let labelWarmupStep: number | undefined;
+  let sawLabelsOnly = false;
+  for (const step of steps) {
+    const record = byStep.get(step)!;
+    if (typeof record.learningRate === 'number') {
+      learningRates.push({ step, learningRate: record.learningRate });
+    }
+    if (record.studentLoss === 'none') sawLabelsOnly = true;
+    else if (sawLabelsOnly && labelWarmupStep === undefined && record.studentLoss !== undefined) {
+      labelWarmupStep = step;
+    }
+    const middle: number[] = [];
+    for (const entry of record.losses ?? []) {
+      if (typeof entry.loss !== 'number' || !Number.isFinite(entry.loss)) continue;
+      if (entry.role === 'max' || entry.role === 'min') {
+        losses.push({ step, role: entry.role, loss: entry.loss });
+      } else if (entry.role === 'middle') {
+        middle.push(entry.loss);
+      }
+    }
+    if (middle.length > 0) {
+      losses.push({
+        step,
+        role: 'middle',
+        loss: middle.reduce((sum, loss) => sum + loss, 0) / middle.length,
+      });
+    }
+  }
+  return labelWarmupStep === undefined
+    ? { losses, learningRates }
+    : { losses, learningRates, labelWarmupStep };
+}
