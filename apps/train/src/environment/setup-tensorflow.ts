@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SupernasError } from '@supernas/errors';
 import {
@@ -47,7 +47,7 @@ export const runCommand: CommandRunner = (command, args, cwd) =>
   });
 
 /** `apps/train`, from `src/environment` and from `dist/environment` alike. */
-export const appDir = fileURLToPath(new URL('../..', import.meta.url));
+export const appDir = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 export interface SetupTensorflowOptions {
   readonly appDir?: string;

@@ -155,6 +155,8 @@ export function trainingCurvesSpec(
     type: 'quantitative' as const,
     title: 'step',
     scale: { domain: [0, lastStep], nice: false },
+    // Steps are whole numbers: no 2.5 ticks on a short run.
+    axis: { tickMinStep: 1, format: ',d' },
   };
   const color = {
     field: 'role',

@@ -83,3 +83,20 @@ describe('svgToPng', () => {
     expect(Math.min(...data)).toBeLessThan(64);
   });
 });
+
+describe('renderSvg on a short run', () => {
+  it('puts the step ticks on whole steps', async () => {
+    const records = [1, 2, 3, 4, 5].map((step) => ({
+      type: 'step',
+      step,
+      learningRate: 0.1 / step,
+      studentLoss: 'alpha',
+      losses: [{ role: 'max', loss: 2 / step }],
+    }));
+    const svg = await renderSvg(
+      trainingCurvesSpec(trainingCurvesFromMetrics(records), { title: 'short' }),
+    );
+    const [stepAxis] = axisLabels(svg);
+    expect(stepAxis).toEqual(['0', '1', '2', '3', '4', '5']);
+  });
+});
