@@ -72,3 +72,11 @@ describe('supernas doctor', () => {
     expect(io.err()).toBe('');
   });
 });
+
+describe('supernas setup', () => {
+  it('accepts only gpu and cpu, and names them', async () => {
+    const io = captureIo();
+    expect(await runCli(['setup', 'tpu'], io)).not.toBe(0);
+    expect(io.err()).toMatch(/'tpu' is invalid.*Allowed choices are gpu, cpu/);
+  });
+});

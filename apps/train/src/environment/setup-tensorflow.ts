@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nativeVersion } from '@supernas/backend-native';
 import { SupernasError } from '@supernas/errors';
 import {
   missingTensorflowBinding,
@@ -45,6 +46,14 @@ export const runCommand: CommandRunner = (command, args, cwd) =>
       resolvePromise({ exitCode: code ?? 1, output: Buffer.concat(chunks).toString('utf8') }),
     );
   });
+
+/**
+ * The backends that work without libtensorflow, cheaply checked: native when its addon loads;
+ * wasm and cpu ship with the app. (`supernas doctor` checks each for real, and webgpu.)
+ */
+function stillWorking(): string[] {
+  return [...(nativeVersion() === undefined ? [] : ['native (oneDNN)']), 'wasm', 'cpu'];
+}
 
 /** `apps/train`, from `src/environment` and from `dist/environment` alike. */
 export const appDir = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -136,7 +145,7 @@ export async function setupTensorflow(
       ? 'nothing was changed'
       : 'run `pnpm install` to take the half-installed package out';
   throw new TensorflowSetupError(
-    `installing ${pkg.specifier} failed: ${why}; ${restored}. The other backends still work (\`supernas doctor\` lists them).`,
+    `installing ${pkg.specifier} failed: ${why}; ${restored}. --backend auto still runs on ${stillWorking().join(', ')} (\`supernas doctor\` lists every backend).`,
     pkg.specifier,
   );
 }
