@@ -1,7 +1,8 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { accuracyChartSpec, trainingCurvesFromMetrics, trainingCurvesSpec } from './chart-specs.js';
+import { accuracyChartSpec, trainingCurvesSpec } from './chart-specs.js';
 import { renderSvg, svgToPng } from './render-chart.js';
+import { trainingCurvesFromMetrics } from './training-curves.js';
 
 /** The tick labels of each axis (also those vega hides where they would overlap), in order. */
 function axisLabels(svg: string): string[][] {

@@ -1,13 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite } from './atomic-write.js';
-import {
-  type AccuracyPoint,
-  accuracyChartSpec,
-  trainingCurvesFromMetrics,
-  trainingCurvesSpec,
-} from './chart-specs.js';
+import { type AccuracyPoint, accuracyChartSpec, trainingCurvesSpec } from './chart-specs.js';
 import { renderSvg, svgToPng } from './render-chart.js';
+import { trainingCurvesFromMetrics } from './training-curves.js';
 
 export interface RunChartsInput {
   /** The evaluated subnets; no accuracy chart when empty. */
