@@ -1,3 +1,4 @@
+import { SupernasError } from '@supernas/errors';
 import * as tf from '@tensorflow/tfjs-core';
 import { describeAdapter, probeWebgpu, webgpuHowTo } from './environment/probe-webgpu.js';
 import { missingTensorflowBinding, tensorflowPackages } from './environment/tensorflow-packages.js';
@@ -12,15 +13,22 @@ export interface SelectedBackend {
   readonly description: string;
 }
 
-/** A backend that is not installed or not usable here; the message says how to get it. */
-export class BackendUnavailableError extends Error {
+/**
+ * A backend that is not installed or not usable here; the message says how to get it. Code
+ * `backend_unavailable`.
+ */
+export class BackendUnavailableError extends SupernasError {
   override readonly name = 'BackendUnavailableError';
   constructor(
     readonly backend: string,
     readonly reason: string,
     readonly howToInstall: string,
+    options: { readonly cause?: unknown } = {},
   ) {
-    super(`Backend '${backend}' is not available: ${reason}. ${howToInstall}`);
+    super(`Backend '${backend}' is not available: ${reason}. ${howToInstall}`, {
+      code: 'backend_unavailable',
+      cause: options.cause,
+    });
   }
 }
 
@@ -85,7 +93,7 @@ async function tryWebgpu(requireHardware: boolean): Promise<SelectedBackend> {
     ).navigator.gpu;
     if ((await gpu.requestAdapter()) === null) throw new Error('no WebGPU adapter');
   } catch (error) {
-    throw new BackendUnavailableError('webgpu', firstLine(error), howTo);
+    throw new BackendUnavailableError('webgpu', firstLine(error), howTo, { cause: error });
   }
   await import('@tensorflow/tfjs-backend-webgpu');
   if (!(await tf.setBackend('webgpu'))) {
@@ -116,6 +124,7 @@ async function tryNative(): Promise<SelectedBackend> {
       'native',
       firstLine(error),
       'Install oneDNN (`apt-get install libdnnl-dev`) and rebuild: `pnpm --filter @supernas/backend-native build`.',
+      { cause: error },
     );
   }
 }

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -25,7 +27,34 @@ describe.skipIf(!existsSync(builtCli))('cli.js', () => {
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      'error: Unknown search space "nope", expected one of attentivenas, tiny\n',
+      "error: Unknown search space 'nope', expected one of attentivenas, tiny\n",
     );
+  });
+
+  it("prints another package's error as one line, and its stack and code with --verbose", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'supernas-cli-'));
+    try {
+      const config = join(dir, 'config.json');
+      writeFileSync(config, JSON.stringify({ training: { momentum: 1 } }));
+      const plain = spawnSync(process.execPath, [builtCli, 'train', '--config', config], {
+        encoding: 'utf8',
+      });
+      expect(plain.status).toBe(1);
+      expect(plain.stderr).toBe(
+        'error: Invalid trainer config: momentum is 1, expected a number in [0, 1)\n',
+      );
+      const verbose = spawnSync(
+        process.execPath,
+        [builtCli, '--verbose', 'train', '--config', config],
+        { encoding: 'utf8' },
+      );
+      expect(verbose.status).toBe(1);
+      expect(verbose.stderr).toMatch(
+        /^error: TrainerConfigError: Invalid trainer config: momentum is 1, .*\n\s+at /,
+      );
+      expect(verbose.stderr).toContain('\ncode: trainer_config\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -44,7 +44,7 @@ describe('runCli', () => {
     const io = captureIo();
     expect(await runCli(['space', 'show', '--space', 'ofa'], io)).toBe(1);
     expect(io.err()).toBe(
-      'error: Unknown search space "ofa", expected one of attentivenas, tiny\n',
+      "error: Unknown search space 'ofa', expected one of attentivenas, tiny\n",
     );
   });
 

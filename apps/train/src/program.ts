@@ -4,11 +4,12 @@ import { type CliIo, processIo } from './cli-io.js';
 import { registerCalibrateCommand } from './commands/calibrate.js';
 import { registerEnvironmentCommands } from './commands/environment.js';
 import { registerEvalCommand } from './commands/eval.js';
+import { registerExportCommand } from './commands/export.js';
 import { registerFlopsCommand } from './commands/flops.js';
 import { registerImportTorchCommand } from './commands/import-torch.js';
 import { registerSpaceCommands } from './commands/space-show.js';
 import { registerTrainCommand } from './commands/train.js';
-import { isUserError } from './user-errors.js';
+import { formatCliError } from './format-cli-error.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -22,6 +23,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   const program = new Command('supernas')
     .description('Train weight-sharing supernets and search them for efficient subnets.')
     .version(version)
+    .option('--verbose', 'on error, print the stack and the chain of causes')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
@@ -30,6 +32,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerTrainCommand(program, io);
   registerCalibrateCommand(program, io);
   registerEvalCommand(program, io);
+  registerExportCommand(program, io);
   registerImportTorchCommand(program, io);
   registerEnvironmentCommands(program, io);
   return program;
@@ -37,8 +40,9 @@ export function buildProgram(io: CliIo = processIo): Command {
 
 /**
  * Runs one command line (without `node` and the script path) and returns the exit code: 0 on
- * success, commander's code for usage errors (already printed), 1 for bad input (one line on
- * stderr, no stack) and for unexpected errors (with the stack, since those are bugs).
+ * success, commander's code for usage errors (already printed), 1 for bad input (any
+ * `SupernasError`: one line on stderr, no stack) and for unexpected errors (with the stack,
+ * since those are bugs). `--verbose` prints the stack and causes of bad input too.
  */
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const program = buildProgram(io);
@@ -47,13 +51,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (isUserError(error)) {
-      io.stderr(`error: ${error.message}\n`);
-      return 1;
-    }
-    io.stderr(
-      `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    io.stderr(formatCliError(error, program.opts<{ verbose?: boolean }>().verbose === true));
     return 1;
   }
 }

@@ -83,7 +83,7 @@ describe('loadImageFolder', () => {
     await writeImage(join(root, 'train/bee/b.png'), 4, 4, 0);
     await writeImage(join(root, 'val/bee/c.png'), 4, 4, 0);
     await expect(loadImageFolder({ dir: root, split: 'test' })).rejects.toThrow(
-      `folder of class "ant" not found: ${join(root, 'val/ant')}`,
+      `folder of class 'ant' not found: ${join(root, 'val/ant')}`,
     );
     const test = await loadImageFolder({
       dir: root,

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
+import { formatValue } from '@supernas/errors';
 import sharp from 'sharp';
 import {
   DatasetFormatError,
@@ -67,7 +68,7 @@ export async function loadImageFolder(options: LoadImageFolderOptions): Promise<
   for (const [label, className] of classNames.entries()) {
     const classDir = join(root, className);
     if (!existsSync(classDir))
-      throw new DatasetNotFoundError(classDir, `folder of class ${JSON.stringify(className)}`);
+      throw new DatasetNotFoundError(classDir, `folder of class ${formatValue(className)}`);
     const images = await imageFiles(classDir);
     if (images.length === 0) throw new EmptyClassFolderError(classDir);
     for (const path of images) {

@@ -33,7 +33,7 @@ function sharedPrefix(supernet: Supernet, node: string): string {
   return `${node
     .replace(
       /^blocks\.(\d+)\./,
-      (_, j: string) => `blocks.${plan.blocks[Number(j)]?.layout.index}.`,
+      (_, j: string) => `blocks.${plan.blocks[Number(j)]?.supernetBlock.index}.`,
     )
     .replace(/^last_conv\.0\./, 'last_conv.final_expand_layer.')}.bn`;
 }

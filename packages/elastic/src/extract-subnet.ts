@@ -1,4 +1,9 @@
-import { type ArchConfig, validateArch } from '@supernas/search-space';
+import {
+  type ArchConfig,
+  convPadding,
+  shortcutHasConv,
+  validateArch,
+} from '@supernas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNormEpsilon } from './batch-norm.js';
 import { layoutOf } from './create-supernet.js';
@@ -77,18 +82,19 @@ function addBlock(
   block: ActiveBlock,
   position: number,
 ): string {
-  const { layout, inWidth, midWidth, outWidth, kernelSize, seMid } = block;
-  const { names } = layout;
+  const { inChannels, midChannels: mid, outChannels, kernelSize, activation } = block;
+  const { seChannels: squeeze } = block;
+  const { names, maxKernelSize } = block.supernetBlock;
   const prefix = `blocks.${position}.mobile_inverted_conv`;
   let hidden = input;
-  if (layout.hasExpansion) {
+  if (block.hasExpandConv) {
     const stem = `${prefix}.inverted_bottleneck`;
-    hidden = builder.pointwise(hidden, `${stem}.conv`, names.expandConv, inWidth, midWidth);
-    hidden = builder.batchNorm(hidden, `${stem}.bn`, names.expandBn, midWidth);
-    hidden = builder.activation(hidden, `${stem}.act`, layout.activation);
+    hidden = builder.pointwise(hidden, `${stem}.conv`, names.expandConv, inChannels, mid);
+    hidden = builder.batchNorm(hidden, `${stem}.bn`, names.expandBn, mid);
+    hidden = builder.activation(hidden, `${stem}.act`, activation);
   }
   const depth = `${prefix}.depth_conv`;
-  const start = (layout.maxKernelSize - kernelSize) >> 1;
+  const start = (maxKernelSize - kernelSize) >> 1;
   builder.nodes.push({
     kind: 'conv2d',
     input: hidden,
@@ -96,25 +102,25 @@ function addBlock(
     weight: builder.copy(
       `${depth}.conv.weight`,
       names.depthConv,
-      [kernelSize, kernelSize, midWidth, 1],
+      [kernelSize, kernelSize, mid, 1],
       [start, start, 0, 0],
     ),
     kernelSize,
     stride: block.stride,
     depthwise: true,
-    padding: kernelSize >> 1,
+    padding: convPadding(kernelSize),
   });
-  hidden = builder.batchNorm(`${depth}.conv`, `${depth}.bn`, names.depthBn, midWidth);
-  hidden = builder.activation(hidden, `${depth}.act`, layout.activation);
-  if (layout.se) {
+  hidden = builder.batchNorm(`${depth}.conv`, `${depth}.bn`, names.depthBn, mid);
+  hidden = builder.activation(hidden, `${depth}.act`, activation);
+  if (squeeze > 0) {
     const se = `${depth}.se`;
     builder.nodes.push({ kind: 'globalAvgPool', input: hidden, output: `${se}.pool` });
     builder.nodes.push({
       kind: 'conv2d',
       input: `${se}.pool`,
       output: `${se}.fc.reduce`,
-      weight: builder.copy(`${se}.fc.reduce.weight`, names.seReduceWeight, [1, 1, midWidth, seMid]),
-      bias: builder.copy(`${se}.fc.reduce.bias`, names.seReduceBias, [seMid]),
+      weight: builder.copy(`${se}.fc.reduce.weight`, names.seReduceWeight, [1, 1, mid, squeeze]),
+      bias: builder.copy(`${se}.fc.reduce.bias`, names.seReduceBias, [squeeze]),
       kernelSize: 1,
       stride: 1,
       depthwise: false,
@@ -125,8 +131,8 @@ function addBlock(
       kind: 'conv2d',
       input: `${se}.fc.relu`,
       output: `${se}.fc.expand`,
-      weight: builder.copy(`${se}.fc.expand.weight`, names.seExpandWeight, [1, 1, seMid, midWidth]),
-      bias: builder.copy(`${se}.fc.expand.bias`, names.seExpandBias, [midWidth]),
+      weight: builder.copy(`${se}.fc.expand.weight`, names.seExpandWeight, [1, 1, squeeze, mid]),
+      bias: builder.copy(`${se}.fc.expand.bias`, names.seExpandBias, [mid]),
       kernelSize: 1,
       stride: 1,
       depthwise: false,
@@ -137,27 +143,28 @@ function addBlock(
     hidden = se;
   }
   const project = `${prefix}.point_linear`;
-  hidden = builder.pointwise(hidden, `${project}.conv`, names.projectConv, midWidth, outWidth);
-  hidden = builder.batchNorm(hidden, `${project}.bn`, names.projectBn, outWidth);
+  hidden = builder.pointwise(hidden, `${project}.conv`, names.projectConv, mid, outChannels);
+  hidden = builder.batchNorm(hidden, `${project}.bn`, names.projectBn, outChannels);
 
-  const shortcut = block.shortcut;
   let residual = input;
-  if (!shortcut.identity) {
+  if (block.shortcut !== 'identity') {
     const stem = `blocks.${position}.shortcut`;
-    if (shortcut.poolSize > 1) {
+    if (block.stride > 1) {
       builder.nodes.push({
         kind: 'avgPool',
         input: residual,
         output: `${stem}.pool`,
-        size: shortcut.poolSize,
-        stride: shortcut.poolSize,
+        size: block.stride,
+        stride: block.stride,
         ceilMode: false,
-        padding: shortcut.poolPadding,
+        padding: block.shortcutPoolPadding,
       });
       residual = `${stem}.pool`;
     }
-    if (shortcut.conv)
-      residual = builder.pointwise(residual, `${stem}.conv`, names.shortcutConv, inWidth, outWidth);
+    if (shortcutHasConv(block.shortcut)) {
+      const source = names.shortcutConv;
+      residual = builder.pointwise(residual, `${stem}.conv`, source, inChannels, outChannels);
+    }
   }
   const output = `blocks.${position}`;
   builder.nodes.push({ kind: 'add', inputs: [hidden, residual], output });
@@ -179,7 +186,7 @@ export function extractSubnet(supernet: Supernet, arch: ArchConfig): StaticSubne
   const builder = new SubnetBuilder(weightLookup(supernet.variables));
   try {
     const { kernelSize, stride, activation } = layout.firstConv;
-    const firstWidth = plan.firstConv.outWidth;
+    const firstWidth = plan.stem.outChannels;
     builder.nodes.push({
       kind: 'conv2d',
       input: 'input',
@@ -193,7 +200,7 @@ export function extractSubnet(supernet: Supernet, arch: ArchConfig): StaticSubne
       kernelSize,
       stride,
       depthwise: false,
-      padding: kernelSize >> 1,
+      padding: convPadding(kernelSize),
     });
     let hidden = builder.batchNorm(
       'first_conv.conv',
@@ -210,18 +217,23 @@ export function extractSubnet(supernet: Supernet, arch: ArchConfig): StaticSubne
       hidden,
       'last_conv.0.conv',
       headNames.finalExpandConv,
-      head.inWidth,
-      head.expandWidth,
+      head.inChannels,
+      head.expandChannels,
     );
-    hidden = builder.batchNorm(hidden, 'last_conv.0.bn', headNames.finalExpandBn, head.expandWidth);
+    hidden = builder.batchNorm(
+      hidden,
+      'last_conv.0.bn',
+      headNames.finalExpandBn,
+      head.expandChannels,
+    );
     hidden = builder.activation(hidden, 'last_conv.0.act', layout.head.activation);
     builder.nodes.push({ kind: 'globalAvgPool', input: hidden, output: 'last_conv.1' });
     hidden = builder.pointwise(
       'last_conv.1',
       'last_conv.2.conv',
       headNames.featureMixConv,
-      head.expandWidth,
-      head.outWidth,
+      head.expandChannels,
+      head.featureChannels,
     );
     hidden = builder.activation(hidden, 'last_conv.2.act', layout.head.activation);
     builder.nodes.push({ kind: 'flatten', input: hidden, output: 'flatten' });
@@ -230,7 +242,7 @@ export function extractSubnet(supernet: Supernet, arch: ArchConfig): StaticSubne
       input: 'flatten',
       output: 'logits',
       weight: builder.copy('classifier.linear.weight', headNames.classifierWeight, [
-        head.outWidth,
+        head.featureChannels,
         layout.numClasses,
       ]),
       bias: builder.copy('classifier.linear.bias', headNames.classifierBias, [layout.numClasses]),

@@ -1,4 +1,4 @@
-import { createRng } from '@supernas/search-space';
+import { convPadding, createRng, shortcutHasConv } from '@supernas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import { applyActivation } from './activation.js';
 import {
@@ -109,20 +109,20 @@ function batchNorm(
 }
 
 function squeezeExcite(context: PassContext, x: tf.Tensor4D, block: ActiveBlock): tf.Tensor4D {
-  const { names } = block.layout;
-  const { midWidth, seMid } = block;
+  const { names } = block.supernetBlock;
+  const { midChannels: mid, seChannels: squeeze } = block;
   const [batch] = x.shape;
-  const pooled = tf.reshape(globalAveragePool(x), [batch, midWidth]);
+  const pooled = tf.reshape(globalAveragePool(x), [batch, mid]);
   const reduceWeight = tf.reshape(
-    sliceWeight(context.weight(names.seReduceWeight), [1, 1, midWidth, seMid]),
-    [midWidth, seMid],
+    sliceWeight(context.weight(names.seReduceWeight), [1, 1, mid, squeeze]),
+    [mid, squeeze],
   );
-  const reduceBias = sliceWeight(context.weight(names.seReduceBias), [seMid]);
+  const reduceBias = sliceWeight(context.weight(names.seReduceBias), [squeeze]);
   const expandWeight = tf.reshape(
-    sliceWeight(context.weight(names.seExpandWeight), [1, 1, seMid, midWidth]),
-    [seMid, midWidth],
+    sliceWeight(context.weight(names.seExpandWeight), [1, 1, squeeze, mid]),
+    [squeeze, mid],
   );
-  const expandBias = sliceWeight(context.weight(names.seExpandBias), [midWidth]);
+  const expandBias = sliceWeight(context.weight(names.seExpandBias), [mid]);
   const reduced = tf.fused.matMul({
     a: pooled,
     b: reduceWeight,
@@ -131,7 +131,7 @@ function squeezeExcite(context: PassContext, x: tf.Tensor4D, block: ActiveBlock)
   });
   const expanded = tf.fused.matMul({ a: reduced, b: expandWeight, bias: expandBias });
   const gate = applyActivation(expanded, 'h_sigmoid');
-  return tf.mul(x, tf.reshape(gate, [batch, 1, 1, midWidth]));
+  return tf.mul(x, tf.reshape(gate, [batch, 1, 1, mid]));
 }
 
 function mobileInvertedBlock(
@@ -139,43 +139,38 @@ function mobileInvertedBlock(
   x: tf.Tensor4D,
   block: ActiveBlock,
 ): tf.Tensor4D {
-  const { layout } = block;
-  const { names } = layout;
-  const { inWidth, midWidth, outWidth, kernelSize } = block;
+  const { names, maxKernelSize } = block.supernetBlock;
+  const { inChannels, midChannels: mid, outChannels, kernelSize, activation } = block;
   let hidden = x;
-  if (layout.hasExpansion) {
-    const weight = sliceWeight(context.weight(names.expandConv), [1, 1, inWidth, midWidth]);
+  if (block.hasExpandConv) {
+    const weight = sliceWeight(context.weight(names.expandConv), [1, 1, inChannels, mid]);
     hidden = pointwiseConv(hidden, weight);
-    hidden = applyActivation(
-      batchNorm(context, hidden, names.expandBn, midWidth),
-      layout.activation,
-    );
+    hidden = applyActivation(batchNorm(context, hidden, names.expandBn, mid), activation);
   }
   // A smaller kernel is the centre crop of the largest (AttentiveNAS keeps OFA's kernel
   // transform matrices off), sliced together with the channels in one op.
-  const start = (layout.maxKernelSize - kernelSize) >> 1;
+  const start = (maxKernelSize - kernelSize) >> 1;
   const depthWeight = sliceWeight(
     context.weight(names.depthConv),
-    [kernelSize, kernelSize, midWidth, 1],
+    [kernelSize, kernelSize, mid, 1],
     [start, start, 0, 0],
   ) as tf.Tensor4D;
-  hidden = depthwiseConv(hidden, depthWeight, block.stride, kernelSize >> 1);
-  hidden = applyActivation(batchNorm(context, hidden, names.depthBn, midWidth), layout.activation);
-  if (layout.se) hidden = squeezeExcite(context, hidden, block);
-  const projectWeight = sliceWeight(context.weight(names.projectConv), [1, 1, midWidth, outWidth]);
-  return batchNorm(context, pointwiseConv(hidden, projectWeight), names.projectBn, outWidth);
+  hidden = depthwiseConv(hidden, depthWeight, block.stride, convPadding(kernelSize));
+  hidden = applyActivation(batchNorm(context, hidden, names.depthBn, mid), activation);
+  if (block.seChannels > 0) hidden = squeezeExcite(context, hidden, block);
+  const projectWeight = sliceWeight(context.weight(names.projectConv), [1, 1, mid, outChannels]);
+  return batchNorm(context, pointwiseConv(hidden, projectWeight), names.projectBn, outChannels);
 }
 
 function shortcut(context: PassContext, x: tf.Tensor4D, block: ActiveBlock): tf.Tensor4D {
-  const plan = block.shortcut;
-  if (plan.identity) return x;
-  let result = plan.poolSize > 1 ? averagePool(x, plan.poolSize, plan.poolPadding) : x;
-  if (plan.conv) {
-    const weight = sliceWeight(context.weight(block.layout.names.shortcutConv), [
+  if (block.shortcut === 'identity') return x;
+  let result = block.stride > 1 ? averagePool(x, block.stride, block.shortcutPoolPadding) : x;
+  if (shortcutHasConv(block.shortcut)) {
+    const weight = sliceWeight(context.weight(block.supernetBlock.names.shortcutConv), [
       1,
       1,
-      block.inWidth,
-      block.outWidth,
+      block.inChannels,
+      block.outChannels,
     ]);
     result = pointwiseConv(result, weight);
   }
@@ -220,7 +215,7 @@ export function forwardSupernet(
 
   return tf.tidy((): tf.Tensor2D => {
     const first = firstConvNames;
-    const { outWidth: firstWidth } = plan.firstConv;
+    const { outChannels: firstWidth } = plan.stem;
     const { kernelSize, stride } = layout.firstConv;
     const firstWeight = sliceWeight(weight(first.conv), [
       kernelSize,
@@ -228,7 +223,7 @@ export function forwardSupernet(
       layout.inputChannels,
       firstWidth,
     ]);
-    let hidden = spatialConv(x, firstWeight as tf.Tensor4D, stride, kernelSize >> 1);
+    let hidden = spatialConv(x, firstWeight as tf.Tensor4D, stride, convPadding(kernelSize));
     hidden = applyActivation(
       batchNorm(context, hidden, first.bn, firstWidth),
       layout.firstConv.activation,
@@ -239,11 +234,12 @@ export function forwardSupernet(
       let main = mobileInvertedBlock(context, hidden, block);
       // As the reference: blocks are numbered over the largest subnet, the rate grows with depth,
       // and only identity shortcuts (optionally only in the last two stages) drop.
+      const { index } = block.supernetBlock;
       const eligible =
-        block.shortcut.identity && (!onlyLastTwoStages || block.layout.stage >= lastTwoStagesFrom);
-      const rate = (dropConnectRate * block.layout.index) / layout.blocks.length;
+        block.shortcut === 'identity' && (!onlyLastTwoStages || block.stage >= lastTwoStagesFrom);
+      const rate = (dropConnectRate * index) / layout.blocks.length;
       if (eligible && rate > 0)
-        main = dropConnect(main, rate, streamSeed(seed as number, 1 + block.layout.index));
+        main = dropConnect(main, rate, streamSeed(seed as number, 1 + index));
       hidden = tf.add(main, residual);
     }
 
@@ -251,23 +247,26 @@ export function forwardSupernet(
     const expandWeight = sliceWeight(weight(headNames.finalExpandConv), [
       1,
       1,
-      head.inWidth,
-      head.expandWidth,
+      head.inChannels,
+      head.expandChannels,
     ]);
     hidden = pointwiseConv(hidden, expandWeight);
     hidden = applyActivation(
-      batchNorm(context, hidden, headNames.finalExpandBn, head.expandWidth),
+      batchNorm(context, hidden, headNames.finalExpandBn, head.expandChannels),
       layout.head.activation,
     );
     const [batch] = hidden.shape;
-    let features: tf.Tensor2D = tf.reshape(globalAveragePool(hidden), [batch, head.expandWidth]);
+    let features: tf.Tensor2D = tf.reshape(globalAveragePool(hidden), [batch, head.expandChannels]);
     const mixWeight = sliceWeight(weight(headNames.featureMixConv), [
       1,
       1,
-      head.expandWidth,
-      head.outWidth,
+      head.expandChannels,
+      head.featureChannels,
     ]);
-    features = tf.matMul(features, tf.reshape(mixWeight, [head.expandWidth, head.outWidth]));
+    features = tf.matMul(
+      features,
+      tf.reshape(mixWeight, [head.expandChannels, head.featureChannels]),
+    );
     features = applyActivation(features, layout.head.activation);
     if (dropoutRate > 0)
       features = tf.dropout(
@@ -277,7 +276,7 @@ export function forwardSupernet(
         streamSeed(seed as number, 0),
       ) as tf.Tensor2D;
     const classifierWeight = sliceWeight(weight(headNames.classifierWeight), [
-      head.outWidth,
+      head.featureChannels,
       layout.numClasses,
     ]);
     const classifierBias = weight(headNames.classifierBias);

@@ -1,3 +1,13 @@
+// The layer rules live in @supernas/search-space (one rulebook for FLOPs, the elastic layers and
+// export); these are the names this package exported them under before.
+export {
+  convOutputSize,
+  headExpandChannels as headExpandWidth,
+  makeDivisible,
+  midChannels as middleWidth,
+  roundHalfToEven as pythonRound,
+  seChannels as seMiddleWidth,
+} from '@supernas/search-space';
 export { type AnyActivation, applyActivation } from './activation.js';
 export { batchNormEpsilon } from './batch-norm.js';
 export {
@@ -11,6 +21,7 @@ export { disposeStaticSubnet } from './dispose-static-subnet.js';
 export {
   DisposedError,
   ElasticOptionError,
+  GradientRegistrationError,
   InputShapeError,
   MissingWeightError,
   StaticGraphError,
@@ -20,7 +31,6 @@ export { extractSubnet } from './extract-subnet.js';
 export { foldBatchNorm } from './fold-batch-norm.js';
 export * from './interop/index.js';
 export * from './io/index.js';
-export { makeDivisible, pythonRound } from './make-divisible.js';
 export {
   type BatchNormNames,
   type BlockNames,
@@ -32,21 +42,12 @@ export {
 export { registerCpuSliceKernel } from './register-cpu-slice-kernel.js';
 export { registerGradients } from './register-gradients.js';
 export { runStaticSubnet } from './run-static-subnet.js';
+export { type ActiveBlock, planSubnet, type SubnetPlan } from './subnet-plan.js';
 export {
-  type ActiveBlock,
-  convOutputSize,
-  planSubnet,
-  type ShortcutPlan,
-  type SubnetPlan,
-} from './subnet-plan.js';
-export {
-  type BlockLayout,
-  headExpandWidth,
-  middleWidth,
   type ParameterInit,
   type ParameterSpec,
+  type SupernetBlockLayout,
   type SupernetLayout,
-  seMiddleWidth,
   supernetLayout,
 } from './supernet-layout.js';
 export type { ApplyOptions, StaticNode, StaticSubnet, Supernet } from './types.js';

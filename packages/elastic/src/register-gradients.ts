@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { GradientRegistrationError } from './errors.js';
 
 /**
  * Registers tfjs' gradient functions, which `@tensorflow/tfjs-core` alone does not. Call once
@@ -18,7 +19,5 @@ export async function registerGradients(): Promise<void> {
     }
     if (tf.getGradient('Conv2D') !== undefined) return;
   }
-  throw new Error(
-    `registerGradients: could not register tfjs gradients. Install @tensorflow/tfjs 4.22 next to @tensorflow/tfjs-core (${failures.join('; ')})`,
-  );
+  throw new GradientRegistrationError(failures);
 }

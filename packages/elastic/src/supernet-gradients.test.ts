@@ -1,4 +1,4 @@
-import type { ArchConfig } from '@supernas/search-space';
+import { type ArchConfig, shortcutHasConv } from '@supernas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSupernet, layoutOf } from './create-supernet.js';
@@ -30,12 +30,13 @@ function activeRegions(supernet: Supernet, arch: ArchConfig): Map<string, Region
     lead(names.beta, channels);
   };
   const k = layout.firstConv.kernelSize;
-  lead(firstConvNames.conv, k, k, 3, plan.firstConv.outWidth);
-  bn(firstConvNames.bn, plan.firstConv.outWidth);
+  lead(firstConvNames.conv, k, k, 3, plan.stem.outChannels);
+  bn(firstConvNames.bn, plan.stem.outChannels);
   for (const block of plan.blocks) {
-    const { names, maxKernelSize } = block.layout;
-    const { inWidth, midWidth, outWidth, kernelSize, seMid } = block;
-    if (block.layout.hasExpansion) {
+    const { names, maxKernelSize } = block.supernetBlock;
+    const { inChannels: inWidth, midChannels: midWidth, outChannels: outWidth } = block;
+    const { kernelSize, seChannels: seMid } = block;
+    if (block.hasExpandConv) {
       lead(names.expandConv, 1, 1, inWidth, midWidth);
       bn(names.expandBn, midWidth);
     }
@@ -53,12 +54,12 @@ function activeRegions(supernet: Supernet, arch: ArchConfig): Map<string, Region
     }
     lead(names.projectConv, 1, 1, midWidth, outWidth);
     bn(names.projectBn, outWidth);
-    if (block.shortcut.conv) lead(names.shortcutConv, 1, 1, inWidth, outWidth);
+    if (shortcutHasConv(block.shortcut)) lead(names.shortcutConv, 1, 1, inWidth, outWidth);
   }
-  lead(headNames.finalExpandConv, 1, 1, plan.head.inWidth, plan.head.expandWidth);
-  bn(headNames.finalExpandBn, plan.head.expandWidth);
-  lead(headNames.featureMixConv, 1, 1, plan.head.expandWidth, plan.head.outWidth);
-  lead(headNames.classifierWeight, plan.head.outWidth, 10);
+  lead(headNames.finalExpandConv, 1, 1, plan.head.inChannels, plan.head.expandChannels);
+  bn(headNames.finalExpandBn, plan.head.expandChannels);
+  lead(headNames.featureMixConv, 1, 1, plan.head.expandChannels, plan.head.featureChannels);
+  lead(headNames.classifierWeight, plan.head.featureChannels, 10);
   lead(headNames.classifierBias, 10);
   return regions;
 }

@@ -89,7 +89,7 @@ describe('supernetLayout', () => {
       maxMid: 96,
       maxOut: 24,
       stride: 2,
-      hasExpansion: true,
+      hasExpandConv: true,
       se: false,
     });
     expect(tiny.head).toMatchObject({ maxIn: 48, maxExpand: 288, maxOut: 160 });

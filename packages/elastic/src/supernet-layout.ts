@@ -1,5 +1,12 @@
-import type { Activation, SearchSpace } from '@supernas/search-space';
-import { makeDivisible, pythonRound } from './make-divisible.js';
+import {
+  type Activation,
+  headExpandChannels,
+  midChannels,
+  roundHalfToEven,
+  type SearchSpace,
+  seChannels,
+  stageHasExpandConv,
+} from '@supernas/search-space';
 import {
   type BatchNormNames,
   type BlockNames,
@@ -7,9 +14,6 @@ import {
   firstConvNames,
   headNames,
 } from './parameter-names.js';
-
-/** The reference SE layer reduces its input width by 4 before rounding to a multiple of 8. */
-export const seReduction = 4;
 
 /** How a weight is initialised (see `initialValues`). */
 export type ParameterInit =
@@ -25,8 +29,11 @@ export interface ParameterSpec {
   readonly init: ParameterInit;
 }
 
-/** One MBConv block of the largest subnet, with its largest widths. */
-export interface BlockLayout {
+/**
+ * One MBConv block of the largest subnet, with its largest widths: the shapes of its shared
+ * weights. A subnet's block shapes are `describeSubnet`'s `BlockLayout`s.
+ */
+export interface SupernetBlockLayout {
   /** Position among all blocks of the largest subnet: the `<index>` of `blocks.<index>`. */
   readonly index: number;
   readonly stage: number;
@@ -40,8 +47,8 @@ export interface BlockLayout {
   readonly stride: number;
   readonly se: boolean;
   readonly activation: Activation;
-  /** False when the stage's largest expand ratio is 1: the reference then has no 1x1 expansion. */
-  readonly hasExpansion: boolean;
+  /** Whether the block has its 1x1 expand conv (`stageHasExpandConv`). */
+  readonly hasExpandConv: boolean;
   readonly maxIn: number;
   readonly maxOut: number;
   readonly maxMid: number;
@@ -59,7 +66,7 @@ export interface SupernetLayout {
     readonly stride: number;
     readonly activation: Activation;
   };
-  readonly blocks: readonly BlockLayout[];
+  readonly blocks: readonly SupernetBlockLayout[];
   /** Block indices of each stage, in order (the reference's `block_group_info`). */
   readonly stageBlocks: readonly (readonly number[])[];
   readonly head: {
@@ -70,21 +77,6 @@ export interface SupernetLayout {
     readonly activation: Activation;
   };
   readonly parameters: readonly ParameterSpec[];
-}
-
-/** Middle width of an MBConv block, as the reference's `DynamicMBConvLayer.forward`. */
-export function middleWidth(inWidth: number, expandRatio: number, hasExpansion: boolean): number {
-  return hasExpansion ? makeDivisible(pythonRound(inWidth * expandRatio), 8) : inWidth;
-}
-
-/** Reduced width of the SE layer for a middle width, as the reference's `DynamicSE`. */
-export function seMiddleWidth(middle: number): number {
-  return makeDivisible(Math.floor(middle / seReduction), 8);
-}
-
-/** Width of the head's 1x1 expansion for the last stage's width. */
-export function headExpandWidth(inWidth: number, expandRatio: number): number {
-  return pythonRound(inWidth * expandRatio);
 }
 
 function heFanOut(kernelSize: number, outChannels: number): ParameterInit {
@@ -113,14 +105,17 @@ function maxOf(values: readonly number[]): number {
   return values.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
 }
 
-function buildBlocks(space: SearchSpace): { blocks: BlockLayout[]; stageBlocks: number[][] } {
-  const blocks: BlockLayout[] = [];
+function buildBlocks(space: SearchSpace): {
+  blocks: SupernetBlockLayout[];
+  stageBlocks: number[][];
+} {
+  const blocks: SupernetBlockLayout[] = [];
   const stageBlocks: number[][] = [];
   let inWidths: readonly number[] = space.firstConv.widths;
   space.stages.forEach((stage, stageIndex) => {
     const indices: number[] = [];
     const maxDepth = maxOf(stage.depths);
-    const hasExpansion = maxOf(stage.expandRatios) !== 1;
+    const hasExpandConv = stageHasExpandConv(stage);
     for (let position = 0; position < maxDepth; position++) {
       const index = blocks.length;
       const maxIn = maxOf(inWidths);
@@ -128,9 +123,9 @@ function buildBlocks(space: SearchSpace): { blocks: BlockLayout[]; stageBlocks: 
       // largest width a subnet can ask for as well only matters for spaces whose widths are not
       // multiples of 8, where the reference itself would fail.
       const activeMids = inWidths.flatMap((width) =>
-        stage.expandRatios.map((ratio) => middleWidth(width, ratio, hasExpansion)),
+        stage.expandRatios.map((ratio) => midChannels(width, ratio, hasExpandConv)),
       );
-      const maxMid = Math.max(pythonRound(maxIn * maxOf(stage.expandRatios)), ...activeMids);
+      const maxMid = Math.max(roundHalfToEven(maxIn * maxOf(stage.expandRatios)), ...activeMids);
       blocks.push({
         index,
         stage: stageIndex,
@@ -143,12 +138,12 @@ function buildBlocks(space: SearchSpace): { blocks: BlockLayout[]; stageBlocks: 
         stride: position === 0 ? stage.stride : 1,
         se: stage.se,
         activation: stage.activation,
-        hasExpansion,
+        hasExpandConv,
         maxIn,
         maxOut: maxOf(stage.widths),
         maxMid,
         maxKernelSize: maxOf(stage.kernelSizes),
-        maxSeMid: Math.max(seMiddleWidth(maxMid), ...activeMids.map(seMiddleWidth)),
+        maxSeMid: Math.max(seChannels(maxMid), ...activeMids.map(seChannels)),
       });
       indices.push(index);
       inWidths = stage.widths;
@@ -158,10 +153,10 @@ function buildBlocks(space: SearchSpace): { blocks: BlockLayout[]; stageBlocks: 
   return { blocks, stageBlocks };
 }
 
-function blockSpecs(block: BlockLayout): ParameterSpec[] {
+function blockSpecs(block: SupernetBlockLayout): ParameterSpec[] {
   const { names, maxIn, maxMid, maxOut, maxKernelSize: k, maxSeMid } = block;
   const specs: ParameterSpec[] = [];
-  if (block.hasExpansion) {
+  if (block.hasExpandConv) {
     specs.push({
       name: names.expandConv,
       shape: [1, 1, maxIn, maxMid],
@@ -234,7 +229,7 @@ export function supernetLayout(
   const head = {
     maxIn: headIn,
     maxExpand: maxOf(
-      headInWidths.map((width) => headExpandWidth(width, space.lastConv.expandRatio)),
+      headInWidths.map((width) => headExpandChannels(width, space.lastConv.expandRatio)),
     ),
     maxOut: maxOf(space.lastConv.widths),
     expandRatio: space.lastConv.expandRatio,

@@ -3,8 +3,8 @@ const symbol = Symbol.for(marker);
 
 export interface SupernasErrorOptions {
   /**
-   * A stable, machine-readable identifier (`invalid_arch`, `checkpoint_corrupt`, ...). Messages
-   * may be reworded between releases; codes are not.
+   * A stable, machine-readable identifier (`invalid_arch`, `corrupt_weights`, ...; the table is
+   * in the package README). Messages may be reworded between releases; codes are not.
    */
   readonly code: string;
   /** The error this one was raised from (a file-system error, a parse error, ...). */
@@ -14,7 +14,8 @@ export interface SupernasErrorOptions {
 /**
  * The base of every error supernas raises for input it cannot use. An app prints any
  * `SupernasError` as one line: its message names the bad value and what was expected. Anything
- * else reaching the top is a bug.
+ * else reaching the top is a bug. (A few classes, such as `DisposedError`, signal a misused API
+ * rather than bad input; they derive from it too, for their stable codes.)
  *
  * `instanceof` fails when two copies of a package end up in one bundle (two versions, or an ESM
  * and a CJS copy); `SupernasError.isInstance` checks a `Symbol.for` marker instead, so it holds

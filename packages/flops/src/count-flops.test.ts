@@ -4,6 +4,7 @@ import {
   archGenes,
   attentivenasSpace,
   createRng,
+  describeSubnet,
   geneValue,
   InvalidArchError,
   maxArch,
@@ -15,7 +16,6 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { countFlops } from './count-flops.js';
-import { describeSubnet } from './describe-subnet.js';
 import { flopsBreakdown } from './flops-breakdown.js';
 import { publishedModels } from './test-utils/archs.js';
 
@@ -113,6 +113,23 @@ describe('countFlops', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('counts the expand conv of expand ratio 1 in a stage that offers larger ratios', () => {
+    // The reference runs a block's 1x1 expand conv whenever its stage's largest ratio is not 1.
+    const withStageRatios = (expandRatios: number[]): SearchSpace => ({
+      ...tinySpace,
+      stages: tinySpace.stages.map((stage, index) =>
+        index === 1 ? { ...stage, expandRatios } : stage,
+      ),
+    });
+    const arch = { ...minArch(tinySpace), expandRatio: [1, 1, 3, 4] };
+    const mixed = countFlops(withStageRatios([1, 3, 4, 6]), arch, { numClasses: 10 });
+    const onlyOne = countFlops(withStageRatios([1]), arch, { numClasses: 10 });
+    // mb2's one block at 24 px: 8 channels in on a 12 x 12 map, make_divisible(8 * 1, 8) = 8 out,
+    // plus an 8-wide BN.
+    expect(mixed.flops - onlyOne.flops).toBe(8 * 8 * 12 * 12);
+    expect(mixed.params - onlyOne.params).toBe(8 * 8 + 2 * 8);
   });
 
   it('rejects an arch outside the space and a bad class count', () => {

@@ -1,7 +1,17 @@
-import { type ArchConfig, type SearchSpace, validateArch } from '@supernas/search-space';
+import {
+  type ArchConfig,
+  convOutputSize,
+  headExpandChannels,
+  midChannels,
+  type SearchSpace,
+  seChannels,
+  shortcutHasConv,
+  shortcutKind,
+  stageHasExpandConv,
+  validateArch,
+} from '@supernas/search-space';
 import { checkCountOptions } from './check-count-options.js';
 import type { CountOptions } from './flops-breakdown.js';
-import { convOutputSize, midChannels, seChannels } from './make-divisible.js';
 
 export interface FlopsCount {
   /** Multiply-adds of conv and linear layers for one image (divide by 1e6 for MFLOPs). */
@@ -19,9 +29,10 @@ export interface FlopsCount {
 /**
  * FLOPs and parameters of one subnet, by the reference convention (AttentiveNAS
  * `compute_active_subnet_flops` / `flops_counter.profile`): AttentiveNAS-A0 is 203.39 MFLOPs and
- * 9,064,648 params at 1000 classes. Same terms as `flopsBreakdown`, summed without building
- * per-layer objects: this runs inside samplers and searches, hundreds of thousands of times.
- * Throws `InvalidArchError` for an arch outside the space.
+ * 9,064,648 params at 1000 classes. Same terms as `flopsBreakdown` over `describeSubnet`'s layers,
+ * with the same layer rules, summed without building per-layer objects: this runs inside
+ * samplers and searches, hundreds of thousands of times. Throws `InvalidArchError` for an arch
+ * outside the space.
  */
 export function countFlops(
   space: SearchSpace,
@@ -45,13 +56,15 @@ export function countFlops(
     const kernelArea = kernelSize * kernelSize;
     const expandRatio = arch.expandRatio[s] as number;
     const depth = arch.depth[s] as number;
+    const hasExpandConv = stageHasExpandConv(stage);
     for (let layer = 0; layer < depth; layer++) {
-      const mid = midChannels(channels, expandRatio);
-      if (expandRatio !== 1) {
+      const stride = layer === 0 ? stage.stride : 1;
+      const mid = midChannels(channels, expandRatio, hasExpandConv);
+      if (hasExpandConv) {
         flops += channels * mid * size * size;
         params += channels * mid + 2 * mid;
       }
-      size = convOutputSize(size, kernelSize, layer === 0 ? stage.stride : 1);
+      size = convOutputSize(size, kernelSize, stride);
       const area = size * size;
       flops += mid * kernelArea * area + mid * outChannels * area;
       params += mid * kernelArea + 2 * mid + mid * outChannels + 2 * outChannels;
@@ -61,12 +74,13 @@ export function countFlops(
         params += 2 * mid * squeeze + squeeze + mid;
       }
       params += channels * outChannels;
-      if (channels !== outChannels) flops += channels * outChannels * area;
-      else idleParams += channels * outChannels;
+      if (shortcutHasConv(shortcutKind(channels, outChannels, stride))) {
+        flops += channels * outChannels * area;
+      } else idleParams += channels * outChannels;
       channels = outChannels;
     }
   }
-  const expandChannels = channels * space.lastConv.expandRatio;
+  const expandChannels = headExpandChannels(channels, space.lastConv.expandRatio);
   const featureChannels = arch.width[stages.length + 1] as number;
   flops += channels * expandChannels * size * size + expandChannels * featureChannels;
   params += channels * expandChannels + 2 * expandChannels + expandChannels * featureChannels;

@@ -1,6 +1,10 @@
-import type { ArchConfig, SearchSpace } from '@supernas/search-space';
+import {
+  type ArchConfig,
+  describeSubnet,
+  type SearchSpace,
+  shortcutHasConv,
+} from '@supernas/search-space';
 import { checkCountOptions } from './check-count-options.js';
-import { describeSubnet } from './describe-subnet.js';
 
 /** Multiply-adds and trainable parameters of one layer of a subnet. */
 export interface LayerCount {
@@ -85,7 +89,7 @@ export function flopsBreakdown(
       params: midChannels * outChannels + 2 * outChannels,
       idle: false,
     });
-    const projects = block.shortcut === 'conv' || block.shortcut === 'avg-pool-conv';
+    const projects = shortcutHasConv(block.shortcut);
     layers.push({
       name: `${prefix}.shortcut`,
       flops: projects ? convFlops(inChannels, outChannels, 1, outputSize) : 0,

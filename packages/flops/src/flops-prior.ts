@@ -1,6 +1,7 @@
 import { maxArch, minArch, type Rng, type SearchSpace, sampleArch } from '@supernas/search-space';
 import { checkCountOptions } from './check-count-options.js';
 import { countFlops } from './count-flops.js';
+import { FlopsOptionError } from './flops-option-error.js';
 
 /** A histogram of subnet MFLOPs under uniform sampling (the AttentiveNAS FLOPs prior). */
 export interface FlopsPrior {
@@ -36,7 +37,7 @@ export function flopsPrior(space: SearchSpace, options: FlopsPriorOptions): Flop
     ['bins', bins],
   ] as const) {
     if (!(Number.isInteger(value) && value >= 1)) {
-      throw new RangeError(`flopsPrior: ${key} must be a positive integer, got ${value}`);
+      throw new FlopsOptionError('flopsPrior', key, value, 'a positive integer');
     }
   }
   const mflops = (arch: ReturnType<typeof minArch>): number =>
@@ -68,8 +69,11 @@ export function sampleFlopsTarget(prior: FlopsPrior, rng: Rng): FlopsTarget {
   const { probabilities, binEdges } = prior;
   const total = probabilities.reduce((sum, p) => sum + p, 0);
   if (!(total > 0) || binEdges.length !== probabilities.length + 1) {
-    throw new RangeError(
-      `sampleFlopsTarget: expected ${binEdges.length - 1} bin probabilities with a positive sum, got ${probabilities.length} summing to ${total}`,
+    throw new FlopsOptionError(
+      'sampleFlopsTarget',
+      'prior.probabilities',
+      probabilities,
+      `${binEdges.length - 1} bin probabilities with a positive sum`,
     );
   }
   // Scale by the sum rather than assume exactly 1, so a prior edited or rounded by hand works.

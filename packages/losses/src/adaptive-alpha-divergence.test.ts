@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adaptiveAlphaDivergence } from './adaptive-alpha-divergence.js';
+import {
+  adaptiveAlphaDivergence,
+  checkAdaptiveAlphaDivergenceOptions,
+} from './adaptive-alpha-divergence.js';
 import { klDivergence } from './kl-divergence.js';
 import { LossArgumentError } from './loss-argument-error.js';
 import {
@@ -215,9 +218,7 @@ describe('adaptiveAlphaDivergence', () => {
     const student = tf.zeros([2, 3]);
     const teacher = tf.zeros([2, 4]);
     expect(() => adaptiveAlphaDivergence(student, teacher)).toThrow(LossArgumentError);
-    expect(() => adaptiveAlphaDivergence(student, teacher)).toThrow(
-      /teacherLogits shape.*\[2, 4\]/,
-    );
+    expect(() => adaptiveAlphaDivergence(student, teacher)).toThrow(/teacherLogits shape.*\[2,4\]/);
     expect(() => adaptiveAlphaDivergence(student, student, { clip: 1 })).toThrow(
       /clip must be a finite number > 1, but got 1/,
     );
@@ -225,5 +226,20 @@ describe('adaptiveAlphaDivergence', () => {
       /alphaMin.*got 2/,
     );
     tf.dispose([student, teacher]);
+  });
+});
+
+describe('checkAdaptiveAlphaDivergenceOptions', () => {
+  it('fills the defaults and rejects the options the loss rejects, without tensors', () => {
+    expect(checkAdaptiveAlphaDivergenceOptions()).toEqual({ alphaMin: -1, alphaMax: 1, clip: 5 });
+    expect(checkAdaptiveAlphaDivergenceOptions({ alphaMin: 0.5, clip: 3 })).toEqual({
+      alphaMin: 0.5,
+      alphaMax: 1,
+      clip: 3,
+    });
+    expect(() => checkAdaptiveAlphaDivergenceOptions({ alphaMin: 2, alphaMax: 1 })).toThrow(
+      'Error in adaptiveAlphaDivergence: alphaMin must be <= alphaMax (1), but got 2.',
+    );
+    expect(() => checkAdaptiveAlphaDivergenceOptions({ clip: 1 })).toThrow(LossArgumentError);
   });
 });

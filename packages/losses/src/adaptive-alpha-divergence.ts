@@ -15,6 +15,26 @@ export interface AdaptiveAlphaDivergenceOptions {
 const lossName = 'adaptiveAlphaDivergence';
 
 /**
+ * The options `adaptiveAlphaDivergence` would run with, defaults filled in; throws the
+ * `LossArgumentError` it would throw. A config reader calls it to reject bad options before a
+ * run starts rather than at its first distillation step.
+ */
+export function checkAdaptiveAlphaDivergenceOptions(
+  options: AdaptiveAlphaDivergenceOptions = {},
+): Required<AdaptiveAlphaDivergenceOptions> {
+  const alphaMin = options.alphaMin ?? -1;
+  const alphaMax = options.alphaMax ?? 1;
+  const clip = options.clip ?? 5;
+  checkFiniteNumber(lossName, 'alphaMin', alphaMin, () => true, 'a finite number');
+  checkFiniteNumber(lossName, 'alphaMax', alphaMax, () => true, 'a finite number');
+  if (alphaMin > alphaMax) {
+    throw new LossArgumentError(lossName, 'alphaMin', alphaMin, `<= alphaMax (${alphaMax})`);
+  }
+  checkFiniteNumber(lossName, 'clip', clip, (value) => value > 1, 'a finite number > 1');
+  return { alphaMin, alphaMax, clip };
+}
+
+/**
  * AlphaNet's adaptive knowledge-distillation loss. Per sample it evaluates the clipped
  * alpha-divergence D_a(p || q) = 1 / (a (a - 1)) * sum_i q_i [min((p_i / q_i)^a, clip) - 1]
  * (p the teacher's softmax, q the student's) at a = alphaMin and a = alphaMax and keeps the
@@ -35,16 +55,8 @@ export function adaptiveAlphaDivergence(
   teacherLogits: tf.Tensor,
   options: AdaptiveAlphaDivergenceOptions = {},
 ): tf.Scalar {
-  const alphaMin = options.alphaMin ?? -1;
-  const alphaMax = options.alphaMax ?? 1;
-  const clip = options.clip ?? 5;
   checkLogitPair(lossName, studentLogits, teacherLogits);
-  checkFiniteNumber(lossName, 'alphaMin', alphaMin, () => true, 'a finite number');
-  checkFiniteNumber(lossName, 'alphaMax', alphaMax, () => true, 'a finite number');
-  if (alphaMin > alphaMax) {
-    throw new LossArgumentError(lossName, 'alphaMin', alphaMin, `<= alphaMax (${alphaMax})`);
-  }
-  checkFiniteNumber(lossName, 'clip', clip, (value) => value > 1, 'a finite number > 1');
+  const { alphaMin, alphaMax, clip } = checkAdaptiveAlphaDivergenceOptions(options);
   const batch = studentLogits.shape[0] as number;
 
   const loss = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {

@@ -1,3 +1,4 @@
+import { formatValue } from '@supernas/errors';
 import type * as tf from '@tensorflow/tfjs-core';
 import { LossArgumentError } from './loss-argument-error.js';
 
@@ -25,7 +26,7 @@ export function checkLogitPair(lossName: string, student: tf.Tensor, teacher: tf
       lossName,
       'teacherLogits shape',
       teacher.shape,
-      `the studentLogits shape [${student.shape.join(', ')}]`,
+      `the studentLogits shape ${formatValue(student.shape)}`,
     );
   }
 }

@@ -1,6 +1,7 @@
 export {
   type AdaptiveAlphaDivergenceOptions,
   adaptiveAlphaDivergence,
+  checkAdaptiveAlphaDivergenceOptions,
 } from './adaptive-alpha-divergence.js';
 export { type AlphaDivergenceOptions, alphaDivergence } from './alpha-divergence.js';
 export {

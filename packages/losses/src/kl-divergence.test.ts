@@ -101,7 +101,7 @@ describe('klDivergence', () => {
       /temperature must be a positive number, but got 0/,
     );
     expect(() => klDivergence(logits, other)).toThrow(
-      /teacherLogits shape must be the studentLogits shape \[2, 3\], but got \[3, 3\]/,
+      /teacherLogits shape must be the studentLogits shape \[2,3\], but got \[3,3\]/,
     );
     const vector = tf.zeros([3]);
     expect(() => klDivergence(vector, vector)).toThrow(/studentLogits shape must be rank 2/);

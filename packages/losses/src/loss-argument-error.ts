@@ -1,8 +1,11 @@
+import { formatValue, SupernasError } from '@supernas/errors';
+
 /**
  * Thrown when a loss gets a tensor or option it cannot use. Carries the loss, the argument and
  * the offending value (a shape, dtype or number), so a training log shows what went wrong.
+ * Code `loss_argument`.
  */
-export class LossArgumentError extends Error {
+export class LossArgumentError extends SupernasError {
   override readonly name = 'LossArgumentError';
 
   constructor(
@@ -11,12 +14,8 @@ export class LossArgumentError extends Error {
     readonly value: unknown,
     expected: string,
   ) {
-    super(`Error in ${lossName}: ${argument} must be ${expected}, but got ${formatValue(value)}.`);
+    super(`Error in ${lossName}: ${argument} must be ${expected}, but got ${formatValue(value)}.`, {
+      code: 'loss_argument',
+    });
   }
-}
-
-function formatValue(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.join(', ')}]`;
-  if (typeof value === 'string') return `'${value}'`;
-  return String(value);
 }

@@ -1,8 +1,10 @@
+import { formatValue, SupernasError } from '@supernas/errors';
+
 /**
  * Thrown for a sampler configuration, rank result or saved state that cannot be used. Carries
- * the sampler, what was wrong and the offending value.
+ * the sampler, what was wrong and the offending value. Code `sampler`.
  */
-export class SamplerError extends Error {
+export class SamplerError extends SupernasError {
   override readonly name = 'SamplerError';
 
   constructor(
@@ -11,18 +13,8 @@ export class SamplerError extends Error {
     readonly value: unknown,
     expected: string,
   ) {
-    super(`${sampler}: ${argument} must be ${expected}, got ${describe(value)}`);
-  }
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null)
-    return String(value);
-  try {
-    const json = JSON.stringify(value);
-    return json.length > 200 ? `${json.slice(0, 200)}...` : json;
-  } catch {
-    return String(value);
+    super(`${sampler}: ${argument} must be ${expected}, got ${formatValue(value)}`, {
+      code: 'sampler',
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { archFromGeneValues, archGenes, geneValue } from './arch-genes.js';
 import type { Rng } from './rng.js';
+import { SearchSpaceOptionError } from './search-space-option-error.js';
 import type { ArchConfig, SearchSpace } from './types.js';
 
 export interface CrossoverArchOptions {
@@ -20,7 +21,7 @@ export function crossoverArch(
 ): ArchConfig {
   const probability = options.probability ?? 0.5;
   if (!(probability >= 0 && probability <= 1)) {
-    throw new RangeError(`crossoverArch: probability must be in [0, 1], got ${probability}`);
+    throw new SearchSpaceOptionError('crossoverArch', 'probability', probability, 'in [0, 1]');
   }
   const values = archGenes(space).map((gene) =>
     rng.next() < probability ? geneValue(first, gene) : geneValue(second, gene),

@@ -1,3 +1,4 @@
+import { SupernasError } from '@supernas/errors';
 import { archFromGeneValues, archGenes, geneValue } from './arch-genes.js';
 import type { ArchConfig, SearchSpace } from './types.js';
 import { validateArch } from './validate-arch.js';
@@ -18,14 +19,14 @@ export interface EncodeArchOptions {
   readonly encoding?: ArchEncoding;
 }
 
-/** A vector that `decodeArch` cannot read for this space. */
-export class ArchEncodingError extends Error {
+/** A vector that `decodeArch` cannot read for this space. Code `arch_encoding`. */
+export class ArchEncodingError extends SupernasError {
+  override readonly name = 'ArchEncodingError';
   readonly value: readonly number[];
   readonly expectedLength: number;
 
   constructor(message: string, value: readonly number[], expectedLength: number) {
-    super(message);
-    this.name = 'ArchEncodingError';
+    super(message, { code: 'arch_encoding' });
     this.value = value;
     this.expectedLength = expectedLength;
   }

@@ -14,7 +14,7 @@ describe('getSearchSpace', () => {
       new UnknownSearchSpaceError('ofa', ['attentivenas', 'tiny']),
     );
     expect(() => getSearchSpace('toString')).toThrow(
-      'Unknown search space "toString", expected one of attentivenas, tiny',
+      "Unknown search space 'toString', expected one of attentivenas, tiny",
     );
   });
 });

@@ -1,3 +1,5 @@
+import { SupernasError } from '@supernas/errors';
+
 /** The arch fields a validator can blame, plus `arch` for the object as a whole. */
 export type ArchField = 'arch' | 'resolution' | 'width' | 'depth' | 'kernelSize' | 'expandRatio';
 
@@ -15,8 +17,10 @@ export interface InvalidArchDetails {
 /**
  * An arch that does not fit its search space or is not shaped like an `ArchConfig`. It carries
  * the offending field, position and value so callers (CLI, web app) can point at the problem.
+ * Code `invalid_arch`.
  */
-export class InvalidArchError extends Error {
+export class InvalidArchError extends SupernasError {
+  override readonly name = 'InvalidArchError';
   readonly field: ArchField;
   readonly stage: number | undefined;
   readonly stageName: string | undefined;
@@ -24,23 +28,11 @@ export class InvalidArchError extends Error {
   readonly allowed: readonly number[] | undefined;
 
   constructor(problem: string, details: InvalidArchDetails) {
-    super(`Invalid arch: ${problem}`);
-    this.name = 'InvalidArchError';
+    super(`Invalid arch: ${problem}`, { code: 'invalid_arch' });
     this.field = details.field;
     this.stage = details.stage;
     this.stageName = details.stageName;
     this.value = details.value;
     this.allowed = details.allowed;
-  }
-}
-
-/** `9`, `"3"`, `null`, `[1,2]`: how a bad value shows in a message. */
-export function describeValue(value: unknown): string {
-  if (typeof value === 'number') return String(value);
-  if (value === undefined) return 'undefined';
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
   }
 }

@@ -1,5 +1,6 @@
 import { archFromGeneValues, archGenes, geneValue } from './arch-genes.js';
 import type { Rng } from './rng.js';
+import { SearchSpaceOptionError } from './search-space-option-error.js';
 import type { ArchConfig, SearchSpace } from './types.js';
 
 export interface MutateArchOptions {
@@ -22,7 +23,7 @@ export function mutateArch(
 ): ArchConfig {
   const probability = options.probability ?? 0.1;
   if (!(probability >= 0 && probability <= 1)) {
-    throw new RangeError(`mutateArch: probability must be in [0, 1], got ${probability}`);
+    throw new SearchSpaceOptionError('mutateArch', 'probability', probability, 'in [0, 1]');
   }
   const values = archGenes(space).map((gene) => {
     const current = geneValue(arch, gene);

@@ -53,12 +53,12 @@ describe('normalizeArch', () => {
     })();
     expect(error).toBeInstanceOf(InvalidArchError);
     expect((error as InvalidArchError).message).toBe(
-      'Invalid arch: depth[2] is "three", expected a number',
+      "Invalid arch: depth[2] is 'three', expected a number",
     );
     expect((error as InvalidArchError).stage).toBe(2);
   });
 
   it('rejects a non-object', () => {
-    expect(() => normalizeArch('a0')).toThrow(/got "a0"$/);
+    expect(() => normalizeArch('a0')).toThrow(/got 'a0'$/);
   });
 });

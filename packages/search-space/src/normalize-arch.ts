@@ -1,4 +1,5 @@
-import { type ArchField, describeValue, InvalidArchError } from './invalid-arch-error.js';
+import { formatValue } from '@supernas/errors';
+import { type ArchField, InvalidArchError } from './invalid-arch-error.js';
 import type { ArchConfig } from './types.js';
 
 /** Our name for each field and the names the reference repos (AttentiveNAS, AlphaNet) use. */
@@ -13,7 +14,7 @@ const aliases: [Exclude<ArchField, 'arch'>, readonly string[]][] = [
 function readNumber(field: ArchField, value: unknown, index?: number): number {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   const where = index === undefined ? field : `${field}[${index}]`;
-  throw new InvalidArchError(`${where} is ${describeValue(value)}, expected a number`, {
+  throw new InvalidArchError(`${where} is ${formatValue(value)}, expected a number`, {
     field,
     stage: index,
     value,
@@ -30,7 +31,7 @@ function readNumber(field: ArchField, value: unknown, index?: number): number {
 export function normalizeArch(raw: unknown): ArchConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new InvalidArchError(
-      `expected an object with resolution, width, depth, kernel_size and expand_ratio, got ${describeValue(raw)}`,
+      `expected an object with resolution, width, depth, kernel_size and expand_ratio, got ${formatValue(raw)}`,
       { field: 'arch', value: raw },
     );
   }
@@ -42,9 +43,9 @@ export function normalizeArch(raw: unknown): ArchConfig {
       throw new InvalidArchError(`${names.join(' / ')} is missing`, { field, value: undefined });
     }
     const [first, second] = present as [string, string | undefined];
-    if (second !== undefined && describeValue(record[first]) !== describeValue(record[second])) {
+    if (second !== undefined && !sameValue(record[first], record[second])) {
       throw new InvalidArchError(
-        `${first} (${describeValue(record[first])}) and ${second} (${describeValue(record[second])}) disagree`,
+        `${first} (${formatValue(record[first])}) and ${second} (${formatValue(record[second])}) disagree`,
         { field, value: record[second] },
       );
     }
@@ -54,7 +55,7 @@ export function normalizeArch(raw: unknown): ArchConfig {
     const value = found[field];
     if (!Array.isArray(value)) {
       throw new InvalidArchError(
-        `${field} is ${describeValue(value)}, expected an array of numbers`,
+        `${field} is ${formatValue(value)}, expected an array of numbers`,
         {
           field,
           value,
@@ -70,4 +71,11 @@ export function normalizeArch(raw: unknown): ArchConfig {
     kernelSize: readList('kernelSize'),
     expandRatio: readList('expandRatio'),
   };
+}
+
+// Both spellings of a field must agree; compared as rendered in full, never cut short.
+function sameValue(first: unknown, second: unknown): boolean {
+  return (
+    formatValue(first, Number.POSITIVE_INFINITY) === formatValue(second, Number.POSITIVE_INFINITY)
+  );
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, rngFromState } from './rng.js';
+import { SearchSpaceOptionError } from './search-space-option-error.js';
 
 describe('createRng', () => {
   it('repeats its sequence for the same seed and differs for another', () => {
@@ -23,5 +24,18 @@ describe('rngFromState', () => {
     rng.next();
     const resumed = rngFromState(rng.state());
     expect(resumed.next()).toBe(rng.next());
+  });
+});
+
+describe('rng option errors', () => {
+  it('name the function, the option and the value, as a SearchSpaceOptionError', () => {
+    expect(() => createRng(Number.NaN)).toThrow(SearchSpaceOptionError);
+    expect(() => createRng(Number.NaN)).toThrow('createRng: seed must be a finite number, got NaN');
+    expect(() => rngFromState([1, 2])).toThrow(
+      'rngFromState: state must be 4 uint32 words, got [1,2]',
+    );
+    const rng = createRng(1);
+    expect(() => rng.int(0)).toThrow('Rng.int: n must be >= 1, got 0');
+    expect(() => rng.choice([])).toThrow('Rng.choice: items must be a non-empty array, got []');
   });
 });

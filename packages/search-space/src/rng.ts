@@ -1,3 +1,5 @@
+import { SearchSpaceOptionError } from './search-space-option-error.js';
+
 /**
  * A small seeded PRNG (sfc32 seeded through splitmix32). Every random choice in supernas goes
  * through one of these, so a run is reproducible from its seed. `state()` / `fromState()` let a
@@ -31,7 +33,7 @@ function splitmix32(seed: number): () => number {
 
 export function createRng(seed: number): Rng {
   if (!Number.isFinite(seed))
-    throw new RangeError(`createRng: seed must be a finite number, got ${seed}`);
+    throw new SearchSpaceOptionError('createRng', 'seed', seed, 'a finite number');
   const mix = splitmix32(Math.floor(seed));
   const rng = rngFromState([mix(), mix(), mix(), mix()]);
   // Discard the first outputs: sfc32 mixes poorly in its first few steps.
@@ -41,7 +43,7 @@ export function createRng(seed: number): Rng {
 
 export function rngFromState(initial: readonly number[]): Rng {
   if (initial.length !== 4)
-    throw new RangeError(`rngFromState: expected 4 uint32 words, got ${initial.length}`);
+    throw new SearchSpaceOptionError('rngFromState', 'state', initial, '4 uint32 words');
   let [a, b, c, d] = initial.map((v) => v >>> 0) as [number, number, number, number];
   const nextUint32 = (): number => {
     const t = (((a + b) >>> 0) + d) >>> 0;
@@ -55,11 +57,12 @@ export function rngFromState(initial: readonly number[]): Rng {
   const rng: Rng = {
     next: () => nextUint32() / 4294967296,
     int: (n) => {
-      if (!(n >= 1)) throw new RangeError(`Rng.int: n must be >= 1, got ${n}`);
+      if (!(n >= 1)) throw new SearchSpaceOptionError('Rng.int', 'n', n, '>= 1');
       return Math.floor(rng.next() * n);
     },
     choice: (items) => {
-      if (items.length === 0) throw new RangeError('Rng.choice: cannot choose from an empty array');
+      if (items.length === 0)
+        throw new SearchSpaceOptionError('Rng.choice', 'items', items, 'a non-empty array');
       return items[rng.int(items.length)] as (typeof items)[number];
     },
     normal: () => {

@@ -83,7 +83,7 @@ describe('validateArch', () => {
     );
     const text = caught(() => validateArch(attentivenasSpace, { ...a0, resolution: '192' }));
     expect(text.message).toBe(
-      'Invalid arch: resolution is "192", expected one of 192, 224, 256, 288',
+      "Invalid arch: resolution is '192', expected one of 192, 224, 256, 288",
     );
   });
 

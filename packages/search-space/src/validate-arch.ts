@@ -1,5 +1,6 @@
+import { formatValue } from '@supernas/errors';
 import { archGenes } from './arch-genes.js';
-import { describeValue, InvalidArchError } from './invalid-arch-error.js';
+import { InvalidArchError } from './invalid-arch-error.js';
 import type { ArchConfig, SearchSpace } from './types.js';
 
 const listFields = ['width', 'depth', 'kernelSize', 'expandRatio'] as const;
@@ -64,7 +65,7 @@ function positionText(field: string, index: number | undefined, label: string): 
 export function validateArch(space: SearchSpace, arch: unknown): ArchConfig {
   if (typeof arch !== 'object' || arch === null || Array.isArray(arch)) {
     throw new InvalidArchError(
-      `expected an object with resolution, width, depth, kernelSize and expandRatio, got ${describeValue(arch)}`,
+      `expected an object with resolution, width, depth, kernelSize and expandRatio, got ${formatValue(arch)}`,
       { field: 'arch', value: arch },
     );
   }
@@ -90,7 +91,7 @@ export function validateArch(space: SearchSpace, arch: unknown): ArchConfig {
     }
     if (!Array.isArray(list)) {
       throw new InvalidArchError(
-        `${field} is ${describeValue(list)}, expected an array of ${length} numbers (${layout})`,
+        `${field} is ${formatValue(list)}, expected an array of ${length} numbers (${layout})`,
         { field, value: list },
       );
     }
@@ -108,7 +109,7 @@ export function validateArch(space: SearchSpace, arch: unknown): ArchConfig {
     const position = positionText(gene.field, gene.index, gene.label);
     const stageName = gene.index === undefined ? undefined : gene.label;
     throw new InvalidArchError(
-      `${position} is ${describeValue(value)}, expected one of ${gene.choices.join(', ')}`,
+      `${position} is ${formatValue(value)}, expected one of ${gene.choices.join(', ')}`,
       { field: gene.field, stage: gene.index, stageName, value, allowed: gene.choices },
     );
   }

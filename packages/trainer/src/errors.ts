@@ -1,7 +1,11 @@
+import { formatValue, SupernasError } from '@supernas/errors';
 import type { ArchConfig } from '@supernas/search-space';
 
-/** A loss that is NaN or infinite: training stops before the optimizer touches the weights. */
-export class NonFiniteLossError extends Error {
+/**
+ * A loss that is NaN or infinite: training stops before the optimizer touches the weights.
+ * Usually a learning rate or data problem the user fixes in the config. Code `non_finite_loss`.
+ */
+export class NonFiniteLossError extends SupernasError {
   override readonly name = 'NonFiniteLossError';
   constructor(
     readonly step: number,
@@ -12,18 +16,21 @@ export class NonFiniteLossError extends Error {
   ) {
     super(
       `Non-finite loss ${value} at step ${step} in subnet ${subnetIndex} (${subnetRole}, resolution ${arch.resolution}, width [${arch.width.join(', ')}], depth [${arch.depth.join(', ')}]); the weights were not updated.`,
+      { code: 'non_finite_loss' },
     );
   }
 }
 
-/** A trainer configuration value out of range. */
-export class TrainerConfigError extends Error {
+/** A trainer configuration value out of range. Code `trainer_config`. */
+export class TrainerConfigError extends SupernasError {
   override readonly name = 'TrainerConfigError';
   constructor(
     readonly key: string,
     readonly value: unknown,
     expected: string,
   ) {
-    super(`Invalid trainer config: ${key} is ${JSON.stringify(value)}, expected ${expected}`);
+    super(`Invalid trainer config: ${key} is ${formatValue(value)}, expected ${expected}`, {
+      code: 'trainer_config',
+    });
   }
 }

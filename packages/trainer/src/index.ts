@@ -1,3 +1,4 @@
+export { checkTrainerOptions } from './check-trainer-options.js';
 export { NonFiniteLossError, TrainerConfigError } from './errors.js';
 export { type LrScheduleConfig, warmupCosineLr } from './lr-schedule.js';
 export { type RankBatch, rankByMinibatchLoss } from './rank-by-loss.js';

@@ -18,7 +18,7 @@ describe('warmupCosineLr', () => {
 
   it('rejects a warm-up longer than the run', () => {
     expect(() => warmupCosineLr({ baseLr: 1, warmupSteps: 11, totalSteps: 10 })).toThrow(
-      /warmupSteps must be in \[0, 10\], got 11/,
+      'Invalid trainer config: warmupSteps is 11, expected a number in [0, 10]',
     );
   });
 });

@@ -1,3 +1,5 @@
+import { TrainerConfigError } from './errors.js';
+
 /** Linear warm-up to `baseLr`, then cosine decay to `minLr`, as the reference `warmup_cosine_lr`. */
 export interface LrScheduleConfig {
   readonly baseLr: number;
@@ -8,13 +10,10 @@ export interface LrScheduleConfig {
 
 export function warmupCosineLr(config: LrScheduleConfig): (step: number) => number {
   const { baseLr, warmupSteps, totalSteps, minLr = 0 } = config;
-  if (!(baseLr > 0)) throw new RangeError(`warmupCosineLr: baseLr must be > 0, got ${baseLr}`);
-  if (!(totalSteps > 0))
-    throw new RangeError(`warmupCosineLr: totalSteps must be > 0, got ${totalSteps}`);
+  if (!(baseLr > 0)) throw new TrainerConfigError('baseLr', baseLr, 'a number > 0');
+  if (!(totalSteps > 0)) throw new TrainerConfigError('totalSteps', totalSteps, 'a number > 0');
   if (!(warmupSteps >= 0 && warmupSteps <= totalSteps)) {
-    throw new RangeError(
-      `warmupCosineLr: warmupSteps must be in [0, ${totalSteps}], got ${warmupSteps}`,
-    );
+    throw new TrainerConfigError('warmupSteps', warmupSteps, `a number in [0, ${totalSteps}]`);
   }
   return (step: number): number => {
     if (step < warmupSteps) return (baseLr * (step + 1)) / warmupSteps;

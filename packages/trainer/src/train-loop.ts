@@ -2,6 +2,7 @@ import type { Supernet } from '@supernas/elastic';
 import type { Sampler, SamplerState } from '@supernas/samplers';
 import type { ArchConfig } from '@supernas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
+import { checkTrainerOptions } from './check-trainer-options.js';
 import { TrainerConfigError } from './errors.js';
 import { warmupCosineLr } from './lr-schedule.js';
 import { type RankBatch, rankByMinibatchLoss } from './rank-by-loss.js';
@@ -85,39 +86,26 @@ export interface TrainLoopInput<DataState = unknown> {
   readonly signal?: AbortSignal;
 }
 
+const requiredNumbers = [
+  'totalSteps',
+  'warmupSteps',
+  'baseLr',
+  'minLr',
+  'momentum',
+  'weightDecay',
+  'checkpointEvery',
+  'labelSmoothing',
+  'dropout',
+  'dropConnect',
+  'gradClipValue',
+] as const;
+
+/** Checks a complete trainer config: every required number present and in range. */
 export function validateTrainConfig(config: TrainConfig): void {
-  const positive = (key: keyof TrainConfig) => {
-    const value = config[key];
-    if (!(typeof value === 'number' && value > 0 && Number.isFinite(value)))
-      throw new TrainerConfigError(key, value, 'a positive number');
-  };
-  const nonNegative = (key: keyof TrainConfig) => {
-    const value = config[key];
-    if (!(typeof value === 'number' && value >= 0 && Number.isFinite(value)))
-      throw new TrainerConfigError(key, value, 'a number >= 0');
-  };
-  positive('totalSteps');
-  positive('baseLr');
-  positive('gradClipValue');
-  for (const key of [
-    'warmupSteps',
-    'minLr',
-    'weightDecay',
-    'labelSmoothing',
-    'checkpointEvery',
-  ] as const)
-    nonNegative(key);
-  if (config.labelWarmupSteps !== undefined) nonNegative('labelWarmupSteps');
-  for (const key of ['momentum', 'dropout', 'dropConnect'] as const) {
-    const value = config[key];
-    if (!(value >= 0 && value < 1)) throw new TrainerConfigError(key, value, 'a number in [0, 1)');
+  for (const key of requiredNumbers) {
+    if (config[key] === undefined) throw new TrainerConfigError(key, undefined, 'a number');
   }
-  if (config.warmupSteps > config.totalSteps)
-    throw new TrainerConfigError(
-      'warmupSteps',
-      config.warmupSteps,
-      `at most totalSteps (${config.totalSteps})`,
-    );
+  checkTrainerOptions(config);
 }
 
 /**

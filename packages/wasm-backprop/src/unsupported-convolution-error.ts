@@ -1,8 +1,11 @@
+import { formatValue, SupernasError } from '@supernas/errors';
+
 /**
  * A convolution gradient these kernels do not compute (tfjs itself only differentiates
- * convolutions with dilation 1); carries the kernel name and the offending attribute.
+ * convolutions with dilation 1); carries the kernel name and the offending attribute. Code
+ * `unsupported_convolution`.
  */
-export class UnsupportedConvolutionError extends Error {
+export class UnsupportedConvolutionError extends SupernasError {
   override readonly name = 'UnsupportedConvolutionError';
 
   constructor(
@@ -11,6 +14,8 @@ export class UnsupportedConvolutionError extends Error {
     readonly value: unknown,
     expected: string,
   ) {
-    super(`${kernelName}: ${attribute} must be ${expected}, got ${JSON.stringify(value)}`);
+    super(`${kernelName}: ${attribute} must be ${expected}, got ${formatValue(value)}`, {
+      code: 'unsupported_convolution',
+    });
   }
 }

@@ -1,3 +1,4 @@
+import { formatValue } from '@supernas/errors';
 import type { Command } from 'commander';
 import { type BackendChoice, backendChoices, parseBackendChoice } from '../backend.js';
 import type { CliIo } from '../cli-io.js';
@@ -52,7 +53,7 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
     .option('--seed <n>', 'seed of everything random in the run', (value: string) => {
       const seed = Number(value);
       if (!Number.isInteger(seed) || seed < 0)
-        throw new CliUsageError(`--seed is '${value}', expected an integer >= 0`);
+        throw new CliUsageError(`--seed is ${formatValue(value)}, expected an integer >= 0`);
       return seed;
     })
     .action(async (options: TrainOptions) => {

@@ -1,5 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { SupernasError } from '@supernas/errors';
+import { checkAdaptiveAlphaDivergenceOptions } from '@supernas/losses';
+import { checkTrainerOptions } from '@supernas/trainer';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { backendChoices } from '../backend.js';
@@ -24,9 +27,10 @@ const labelWarmupEpochs = z.number().nonnegative().default(DEFAULT_LABEL_WARMUP_
 const distillationSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('alpha'),
+    // Their ranges are the loss's rules, checked by checkAdaptiveAlphaDivergenceOptions.
     alphaMin: z.number().default(-1),
     alphaMax: z.number().default(1),
-    clip: z.number().positive().default(5),
+    clip: z.number().default(5),
     labelWarmupEpochs,
   }),
   z.strictObject({
@@ -84,15 +88,16 @@ export const trainConfigSchema = z.strictObject({
       /** Overrides `epochs` when given. */
       steps: z.number().int().positive().optional(),
       warmupFraction: z.number().min(0).max(1).default(0.05),
-      baseLr: z.number().positive().default(0.1),
-      minLr: z.number().nonnegative().default(0),
-      momentum: z.number().min(0).lt(1).default(0.9),
+      // The ranges of these numbers are the trainer's rules, checked by checkTrainerOptions.
+      baseLr: z.number().default(0.1),
+      minLr: z.number().default(0),
+      momentum: z.number().default(0.9),
       nesterov: z.boolean().default(true),
-      weightDecay: z.number().nonnegative().default(1e-5),
-      gradClipValue: z.number().positive().default(1),
+      weightDecay: z.number().default(1e-5),
+      gradClipValue: z.number().default(1),
       labelSmoothing: z.number().min(0).lt(1).default(0.1),
-      dropout: z.number().min(0).lt(1).default(0.1),
-      dropConnect: z.number().min(0).lt(1).default(0.1),
+      dropout: z.number().default(0.1),
+      dropConnect: z.number().default(0.1),
       checkpointEvery: z.number().int().nonnegative().default(200),
     })
     .prefault({}),
@@ -127,22 +132,34 @@ export const trainConfigSchema = z.strictObject({
 
 export type TrainRunConfig = z.infer<typeof trainConfigSchema>;
 
-/** A config file or value that does not match the schema; names every bad key by its path. */
-export class ConfigError extends Error {
+/**
+ * A config file or value that does not match the schema; names every bad key by its path, all on
+ * one line. Code `config`.
+ */
+export class ConfigError extends SupernasError {
   override readonly name = 'ConfigError';
   constructor(
     readonly source: string,
     readonly issues: ReadonlyArray<{ readonly path: string; readonly message: string }>,
   ) {
     super(
-      `Invalid config ${source}:\n${issues.map((issue) => `  - ${issue.path}: ${issue.message}`).join('\n')}`,
+      `Invalid config ${source}: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
+      { code: 'config' },
     );
   }
 }
 
+/**
+ * Validates a config: its shape and types here, then the values a package has rules for by that
+ * package's own check, so a bad learning rate or loss option fails before any data loads with
+ * the package's error (`TrainerConfigError`, `LossArgumentError`).
+ */
 export function parseTrainConfig(raw: unknown, source = '(inline)'): TrainRunConfig {
   const result = trainConfigSchema.safeParse(raw ?? {});
-  if (result.success) return result.data;
+  if (result.success) {
+    checkWithPackages(result.data);
+    return result.data;
+  }
   throw new ConfigError(
     source,
     result.error.issues.map((issue) => {
@@ -154,6 +171,25 @@ export function parseTrainConfig(raw: unknown, source = '(inline)'): TrainRunCon
       return { path, message: `${issue.message}${keys}` };
     }),
   );
+}
+
+function checkWithPackages(config: TrainRunConfig): void {
+  const { training, distillation } = config;
+  checkTrainerOptions({
+    baseLr: training.baseLr,
+    minLr: training.minLr,
+    momentum: training.momentum,
+    weightDecay: training.weightDecay,
+    gradClipValue: training.gradClipValue,
+    labelSmoothing: training.labelSmoothing,
+    dropout: training.dropout,
+    dropConnect: training.dropConnect,
+    checkpointEvery: training.checkpointEvery,
+  });
+  if (distillation.kind === 'alpha') {
+    const { alphaMin, alphaMax, clip } = distillation;
+    checkAdaptiveAlphaDivergenceOptions({ alphaMin, alphaMax, clip });
+  }
 }
 
 /** Reads a YAML or JSON config file (JSON when the name ends in `.json`) and validates it. */

@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Dataset } from '@supernas/data';
 import { loadSupernet, registerGradients, type Supernet } from '@supernas/elastic';
 import { fileSystemHandler } from '@supernas/elastic/node';
+import { formatValue } from '@supernas/errors';
 import {
   type ArchConfig,
   getSearchSpace,
@@ -39,7 +41,21 @@ export async function openRun(
   const text = await readFile(configPath, 'utf8').catch(() => {
     throw new CliUsageError(`${configPath} does not exist: is ${dir} a supernas run folder?`);
   });
-  const config = parseTrainConfig(JSON.parse(text), configPath);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new CliUsageError(`${configPath} is not valid JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const config = parseTrainConfig(raw, configPath);
+  const checkpointPath = join(dir, 'checkpoint', 'model.json');
+  if (!existsSync(checkpointPath)) {
+    throw new CliUsageError(
+      `${dir} has no checkpoint (${checkpointPath} does not exist): train it with supernas train first`,
+    );
+  }
   const space = getSearchSpace(config.space);
   const backend = await selectBackend(backendChoice ?? config.backend, (line) =>
     io.stderr(`backend: ${line}\n`),
@@ -74,7 +90,7 @@ export async function resolveArchOption(
   if (options.preset !== undefined) {
     if (options.preset === 'min') return { label: 'min', arch: minArch(space) };
     if (options.preset === 'max') return { label: 'max', arch: maxArch(space) };
-    throw new CliUsageError(`--preset is '${options.preset}', expected min or max`);
+    throw new CliUsageError(`--preset is ${formatValue(options.preset)}, expected min or max`);
   }
   return { label: options.arch!, arch: await readArchFile(options.arch!, space) };
 }

@@ -1,3 +1,4 @@
+import { formatValue, SupernasError } from '@supernas/errors';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { floatValues, type NativeKernel } from './native-kernel.js';
 
@@ -18,15 +19,20 @@ export const fusedKernelNames = {
   swishGrad: 'SupernasSwishGrad',
 } as const;
 
-/** Thrown by a fused kernel given inputs it cannot take (the fused ops never do that). */
-export class FusedKernelInputError extends Error {
+/**
+ * Thrown by a fused kernel given inputs it cannot take. The fused ops never pass such inputs, so
+ * this is a bug (a caller running the kernel by hand), not bad user input; it is still a
+ * `SupernasError` for its stable code, `fused_kernel_input`.
+ */
+export class FusedKernelInputError extends SupernasError {
   override readonly name = 'FusedKernelInputError';
   constructor(
     readonly kernelName: string,
     readonly shapes: readonly (readonly number[])[],
   ) {
     super(
-      `${kernelName}: expected float32 inputs, channels last, with [C] per-channel tensors; got shapes ${JSON.stringify(shapes)}`,
+      `${kernelName}: expected float32 inputs, channels last, with [C] per-channel tensors; got shapes ${formatValue(shapes)}`,
+      { code: 'fused_kernel_input' },
     );
   }
 }

@@ -1,3 +1,4 @@
+import { formatValue } from '@supernas/errors';
 import { StaticGraphError } from '../errors.js';
 import type { StaticNode } from '../types.js';
 import { floatType, type GraphBuilder } from './graph-builder.js';
@@ -48,7 +49,7 @@ export function emitActivation(
     default:
       throw new StaticGraphError(
         node,
-        `subnetToGraphDef: activation '${String((node as { activation: unknown }).activation)}', expected relu, relu6, sigmoid, swish, h_sigmoid or h_swish`,
+        `subnetToGraphDef: activation ${formatValue((node as { activation: unknown }).activation)}, expected relu, relu6, sigmoid, swish, h_sigmoid or h_swish`,
       );
   }
 }

@@ -5,6 +5,7 @@ export {
   graphModelArtifacts,
   graphModelFormatVersion,
 } from './graph-model-artifacts.js';
+export * from './onnx/index.js';
 export {
   graphInputName,
   graphOutputName,

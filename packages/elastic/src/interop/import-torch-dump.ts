@@ -1,3 +1,4 @@
+import { formatValue } from '@supernas/errors';
 import type { SearchSpace } from '@supernas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import { createSupernet } from '../create-supernet.js';
@@ -49,7 +50,7 @@ function checkManifest(manifest: TorchDumpManifest, byteLength: number): void {
   if (manifest.format !== torchDumpFormat || manifest.formatVersion !== torchDumpFormatVersion) {
     throw new TorchImportError(
       'format',
-      `manifest has format ${JSON.stringify(manifest.format)} version ${JSON.stringify(manifest.formatVersion)}, expected '${torchDumpFormat}' version ${torchDumpFormatVersion}`,
+      `manifest has format ${formatValue(manifest.format)} version ${formatValue(manifest.formatVersion)}, expected '${torchDumpFormat}' version ${torchDumpFormatVersion}`,
       { expected: torchDumpFormat, actual: manifest.format },
     );
   }
@@ -73,7 +74,7 @@ function checkManifest(manifest: TorchDumpManifest, byteLength: number): void {
     if (typeof entry.name !== 'string' || !isShape(entry.shape)) {
       throw new TorchImportError(
         'format',
-        `tensor entry ${JSON.stringify(entry)} needs a name and a shape of non-negative integers`,
+        `tensor entry ${formatValue(entry)} needs a name and a shape of non-negative integers`,
         { key: entry.name, actual: entry.shape },
       );
     }
@@ -147,7 +148,7 @@ export function supernetFromTorchDump(
     if (difference !== undefined) {
       throw new TorchImportError(
         'space',
-        `the dump's space differs from the expected one at ${difference.path}: ${JSON.stringify(difference.actual)} instead of ${JSON.stringify(difference.expected)}`,
+        `the dump's space differs from the expected one at ${difference.path}: ${formatValue(difference.actual)} instead of ${formatValue(difference.expected)}`,
         { expected: difference.expected, actual: difference.actual },
       );
     }

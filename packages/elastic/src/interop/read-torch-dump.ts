@@ -15,7 +15,7 @@ export async function readTorchDump(dir: string): Promise<TorchDump> {
     throw new TorchImportError(
       'format',
       `cannot read the dump in ${dir} (expected manifest.json and tensors.bin written by tools/import_torch.py): ${(error as Error).message}`,
-      { actual: dir },
+      { actual: dir, cause: error },
     );
   }
   let manifest: TorchDumpManifest;
@@ -25,9 +25,7 @@ export async function readTorchDump(dir: string): Promise<TorchDump> {
     throw new TorchImportError(
       'format',
       `${manifestPath} is not JSON: ${(error as Error).message}`,
-      {
-        actual: manifestPath,
-      },
+      { actual: manifestPath, cause: error },
     );
   }
   return { manifest, data };

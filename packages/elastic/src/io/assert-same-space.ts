@@ -1,3 +1,4 @@
+import { formatValue } from '@supernas/errors';
 import type { SearchSpace } from '@supernas/search-space';
 import { CheckpointError } from './checkpoint-error.js';
 import { firstDifference } from './space-difference.js';
@@ -7,7 +8,7 @@ export function assertSameSpace(actual: SearchSpace, expected: SearchSpace, call
   const difference = firstDifference(actual, expected);
   if (difference === undefined) return;
   throw new CheckpointError(
-    `${caller}: the checkpoint's space '${actual.name}' differs from the expected space '${expected.name}' at ${difference.path}: got ${JSON.stringify(difference.actual)}, expected ${JSON.stringify(difference.expected)}`,
+    `${caller}: the checkpoint's space '${actual.name}' differs from the expected space '${expected.name}' at ${difference.path}: got ${formatValue(difference.actual)}, expected ${formatValue(difference.expected)}`,
     actual,
     expected,
   );

@@ -1,25 +1,28 @@
+import { SupernasError } from '@supernas/errors';
+
 /**
  * A checkpoint that cannot be used as asked: not a supernas checkpoint, another format version,
  * another space, or weights that do not match the supernet. Carries the offending value and
- * what was expected.
+ * what was expected. Code `checkpoint`.
  */
-export class CheckpointError extends Error {
+export class CheckpointError extends SupernasError {
   override readonly name = 'CheckpointError';
 
   constructor(
     message: string,
     readonly value: unknown,
     readonly expected: unknown,
+    options: { readonly cause?: unknown } = {},
   ) {
-    super(message);
+    super(message, { code: 'checkpoint', cause: options.cause });
   }
 }
 
 /**
  * Weight bytes that do not match their manifest: a truncated or padded file, or a checksum
- * mismatch. `source` names the file (or handler) the bytes came from.
+ * mismatch. `source` names the file (or handler) the bytes came from. Code `corrupt_weights`.
  */
-export class CorruptWeightsError extends Error {
+export class CorruptWeightsError extends SupernasError {
   override readonly name = 'CorruptWeightsError';
 
   constructor(
@@ -28,6 +31,6 @@ export class CorruptWeightsError extends Error {
     readonly value: number | string,
     readonly expected: number | string,
   ) {
-    super(message);
+    super(message, { code: 'corrupt_weights' });
   }
 }

@@ -1,19 +1,21 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import { SupernasError } from '@supernas/errors';
 import * as tf from '@tensorflow/tfjs-core';
 import { CorruptWeightsError } from './checkpoint-error.js';
 import { weightSpecsByteLength } from './weight-spec-byte-length.js';
 
-/** A model.json or weights file that cannot be read or written as asked. */
-export class ModelFileError extends Error {
+/** A model.json or weights file that cannot be read or written as asked. Code `model_file`. */
+export class ModelFileError extends SupernasError {
   override readonly name = 'ModelFileError';
 
   constructor(
     message: string,
     readonly path: string,
+    options: { readonly cause?: unknown } = {},
   ) {
-    super(message);
+    super(message, { code: 'model_file', cause: options.cause });
   }
 }
 
@@ -114,6 +116,7 @@ export function fileSystemHandler(location: string): tf.io.IOHandler {
               throw new ModelFileError(
                 `fileSystemHandler: cannot read weights file ${file} named by ${modelPath} (${error.code ?? error.message})`,
                 file,
+                { cause: error },
               );
             });
             groupBytes.push(new Uint8Array(bytes));
@@ -153,6 +156,7 @@ async function readModelJson(modelPath: string): Promise<tf.io.ModelJSON> {
     throw new ModelFileError(
       `fileSystemHandler: cannot read ${modelPath} (${(error as NodeJS.ErrnoException).code ?? String(error)}), expected a model.json there`,
       modelPath,
+      { cause: error },
     );
   }
   let parsed: unknown;
@@ -162,6 +166,7 @@ async function readModelJson(modelPath: string): Promise<tf.io.ModelJSON> {
     throw new ModelFileError(
       `fileSystemHandler: ${modelPath} is not valid JSON (${(error as Error).message})`,
       modelPath,
+      { cause: error },
     );
   }
   if (typeof parsed !== 'object' || parsed === null || !('modelTopology' in parsed)) {

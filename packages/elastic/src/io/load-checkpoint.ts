@@ -1,3 +1,4 @@
+import { formatValue } from '@supernas/errors';
 import type { SearchSpace } from '@supernas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError, CorruptWeightsError } from './checkpoint-error.js';
@@ -80,14 +81,14 @@ function parseTopology(artifacts: tf.io.ModelArtifacts, source: string): Checkpo
     const found =
       format ?? artifacts.format ?? (topology instanceof ArrayBuffer ? 'binary topology' : 'none');
     throw new CheckpointError(
-      `loadCheckpoint: ${source} has format '${String(found)}', expected '${checkpointFormat}' (a model.json written by saveSupernet)`,
+      `loadCheckpoint: ${source} has format ${formatValue(found)}, expected '${checkpointFormat}' (a model.json written by saveSupernet)`,
       found,
       checkpointFormat,
     );
   }
   if (topology.formatVersion !== checkpointFormatVersion) {
     throw new CheckpointError(
-      `loadCheckpoint: ${source} has formatVersion ${JSON.stringify(topology.formatVersion)}, expected ${checkpointFormatVersion}; this version of @supernas/elastic cannot read it`,
+      `loadCheckpoint: ${source} has formatVersion ${formatValue(topology.formatVersion)}, expected ${checkpointFormatVersion}; this version of @supernas/elastic cannot read it`,
       topology.formatVersion,
       checkpointFormatVersion,
     );
@@ -108,7 +109,7 @@ function parseTopology(artifacts: tf.io.ModelArtifacts, source: string): Checkpo
       value < (field === 'step' ? 0 : 1)
     ) {
       throw new CheckpointError(
-        `loadCheckpoint: ${source} has ${field} ${JSON.stringify(value)}, expected an integer >= ${field === 'step' ? 0 : 1}`,
+        `loadCheckpoint: ${source} has ${field} ${formatValue(value)}, expected an integer >= ${field === 'step' ? 0 : 1}`,
         value,
         'integer',
       );

@@ -1,17 +1,21 @@
+import { SupernasError } from '@supernas/errors';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** A `tf.io` URL (`file://`, `indexeddb://`, `http(s)://`, ...) or a handler object. */
 export type UrlOrHandler = string | tf.io.IOHandler;
 
-/** Raised when no (or more than one) `tf.io` handler claims a URL, or a handler lacks a method. */
-export class IoHandlerError extends Error {
+/**
+ * Raised when no (or more than one) `tf.io` handler claims a URL, or a handler lacks a method.
+ * Code `io_handler`.
+ */
+export class IoHandlerError extends SupernasError {
   override readonly name = 'IoHandlerError';
 
   constructor(
     message: string,
     readonly url: string,
   ) {
-    super(message);
+    super(message, { code: 'io_handler' });
   }
 }
 

@@ -1,4 +1,6 @@
+import { formatValue } from '@supernas/errors';
 import type * as tf from '@tensorflow/tfjs-core';
+import { CheckpointError } from './checkpoint-error.js';
 
 const bytesPerElement: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
 const bytesPerQuantized: Record<string, number> = { uint8: 1, uint16: 2, float16: 2 };
@@ -10,8 +12,12 @@ export function weightSpecByteLength(spec: tf.io.WeightsManifestEntry): number {
   const perElement =
     quantizedType !== undefined ? bytesPerQuantized[quantizedType] : bytesPerElement[spec.dtype];
   if (perElement === undefined) {
-    throw new Error(
-      `weightSpecByteLength: weight '${spec.name}' has dtype '${quantizedType ?? spec.dtype}', expected one of ${Object.keys(bytesPerElement).join(', ')}`,
+    const dtype = quantizedType ?? spec.dtype;
+    const known = Object.keys(quantizedType !== undefined ? bytesPerQuantized : bytesPerElement);
+    throw new CheckpointError(
+      `weightSpecByteLength: weight '${spec.name}' has dtype ${formatValue(dtype)}, expected one of ${known.join(', ')}`,
+      dtype,
+      known,
     );
   }
   return size * perElement;

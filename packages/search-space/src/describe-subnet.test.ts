@@ -1,12 +1,10 @@
-import {
-  attentivenasSpace,
-  InvalidArchError,
-  maxArch,
-  minArch,
-  tinySpace,
-} from '@supernas/search-space';
 import { describe, expect, it } from 'vitest';
 import { describeSubnet } from './describe-subnet.js';
+import { maxArch, minArch } from './extreme-archs.js';
+import { InvalidArchError } from './invalid-arch-error.js';
+import { attentivenasSpace } from './presets/attentivenas.js';
+import { tinySpace } from './presets/tiny.js';
+import type { SearchSpace } from './types.js';
 
 describe('describeSubnet', () => {
   const a0 = describeSubnet(attentivenasSpace, minArch(attentivenasSpace));
@@ -82,11 +80,42 @@ describe('describeSubnet', () => {
     expect(mb2first?.shortcut).toBe('avg-pool');
   });
 
-  it('rounds odd sides up, as a strided conv with same padding does', () => {
+  it('rounds odd sides up, as a strided conv with same padding does, and pads the pooled shortcut', () => {
     const layout = describeSubnet(tinySpace, { ...minArch(tinySpace), resolution: 28 });
     // 28 px: stem 14, mb1 14, mb2 7, mb3 4 (7 rounds up), mb4 4.
     expect([...new Set(layout.blocks.map((block) => block.outputSize))]).toEqual([14, 7, 4]);
     expect(layout.head.inputSize).toBe(4);
+    const pooled = layout.blocks.filter((block) => block.stride > 1);
+    expect(pooled.map((block) => [block.inputSize, block.shortcutPoolPadding])).toEqual([
+      [14, 0],
+      [7, 1],
+    ]);
+    expect(
+      layout.blocks.every((block) => block.stride > 1 || block.shortcutPoolPadding === 0),
+    ).toBe(true);
+  });
+
+  it('keeps the expand conv for expand ratio 1 in a stage whose largest ratio is not 1', () => {
+    // The reference builds the inverted bottleneck when max(expand_ratio_list) != 1 and runs it
+    // for every subnet: ratio 1 gives make_divisible(round(in * 1), 8) hidden channels.
+    const mixed: SearchSpace = {
+      ...tinySpace,
+      name: 'tiny-mixed',
+      firstConv: { ...tinySpace.firstConv, widths: [12] },
+      stages: tinySpace.stages.map((stage, index) => {
+        if (index === 0) return { ...stage, widths: [12] };
+        return index === 1 ? { ...stage, expandRatios: [1, 3] } : stage;
+      }),
+    };
+    const arch = {
+      ...minArch(mixed),
+      width: [12, 12, 16, 24, 40, 128],
+      expandRatio: [1, 1, 3, 4],
+    };
+    const [mb1, mb2] = describeSubnet(mixed, arch).blocks;
+    // mb1 offers ratio 1 only: no expand conv, the depthwise conv runs on the 12 input channels.
+    expect(mb1).toMatchObject({ hasExpandConv: false, inChannels: 12, midChannels: 12 });
+    expect(mb2).toMatchObject({ hasExpandConv: true, inChannels: 12, midChannels: 16 });
   });
 
   it('takes the image channels from the options', () => {

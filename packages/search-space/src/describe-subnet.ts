@@ -1,18 +1,15 @@
 import {
-  type Activation,
-  type ArchConfig,
-  type SearchSpace,
-  validateArch,
-} from '@supernas/search-space';
-import { convOutputSize, midChannels, seChannels } from './make-divisible.js';
-
-/**
- * How a block's input reaches its output, as in the reference `ShortcutLayer`: every MBConv
- * block is residual. A stride > 1 shortcut average-pools with kernel = stride (zero padding 1
- * when the side is odd, counted in the average, so the output side is `ceil(side / stride)`);
- * a width change adds a 1x1 conv (no bias, no BN) after the pooling.
- */
-export type ShortcutKind = 'identity' | 'avg-pool' | 'conv' | 'avg-pool-conv';
+  convOutputSize,
+  headExpandChannels,
+  midChannels,
+  type ShortcutKind,
+  seChannels,
+  shortcutKind,
+  shortcutPoolPadding,
+  stageHasExpandConv,
+} from './layer-rules.js';
+import type { Activation, ArchConfig, SearchSpace } from './types.js';
+import { validateArch } from './validate-arch.js';
 
 /** The stem: k x k conv (no bias) + BN + activation. */
 export interface StemLayout {
@@ -26,10 +23,10 @@ export interface StemLayout {
 }
 
 /**
- * One MBConv block of a subnet: [1x1 expand conv + BN + act] (absent when `expandRatio` is 1),
- * k x k depthwise conv (stride here) + BN + act, [SE: pool, 1x1 reduce to `seChannels` with
- * bias, ReLU, 1x1 expand back with bias, hard sigmoid, multiply], 1x1 project conv + BN (no
- * act), plus the shortcut. Convs have no bias unless stated.
+ * One MBConv block of a subnet: [1x1 expand conv + BN + act] (absent when the stage's largest
+ * expand ratio is 1), k x k depthwise conv (stride here) + BN + act, [SE: pool, 1x1 reduce to
+ * `seChannels` with bias, ReLU, 1x1 expand back with bias, hard sigmoid, multiply], 1x1 project
+ * conv + BN (no act), plus the shortcut. Convs have no bias unless stated.
  */
 export interface BlockLayout {
   /** Stage index (0 for `mb1`). */
@@ -38,19 +35,24 @@ export interface BlockLayout {
   /** Index of the block within its stage; block 0 carries the stage stride. */
   readonly layer: number;
   readonly inChannels: number;
-  /** Width of the expand conv output and depthwise conv: `make_divisible(round(in * e), 8)`. */
+  /** Width of the expand conv output and depthwise conv (`midChannels`). */
   readonly midChannels: number;
   /** SE squeeze width `make_divisible(mid // 4, 8)`; 0 when the stage has no SE. */
   readonly seChannels: number;
   readonly outChannels: number;
   readonly expandRatio: number;
-  /** Whether the block has its 1x1 expand conv (`expandRatio !== 1`). */
+  /**
+   * Whether the block has its 1x1 expand conv (`stageHasExpandConv`): true for expand ratio 1
+   * too when the stage offers larger ratios, as the reference runs it.
+   */
   readonly hasExpandConv: boolean;
   readonly kernelSize: number;
   readonly stride: number;
   readonly inputSize: number;
   readonly outputSize: number;
   readonly shortcut: ShortcutKind;
+  /** Zeros on each side before the shortcut's average pool (window = stride); 0 without one. */
+  readonly shortcutPoolPadding: number;
   readonly activation: Activation;
 }
 
@@ -81,8 +83,8 @@ export interface DescribeSubnetOptions {
 
 /**
  * The static network an arch selects: every conv's channels, kernel, stride and feature-map
- * side. This is the block-structure math that FLOPs counting and weight slicing share; the
- * elastic package builds layers from it. Validates the arch first (`InvalidArchError`).
+ * side, by the rules of `layer-rules`. FLOPs counting, weight slicing, the elastic forward pass
+ * and export all read it. Validates the arch first (`InvalidArchError`).
  */
 export function describeSubnet(
   space: SearchSpace,
@@ -109,12 +111,11 @@ export function describeSubnet(
     const outChannels = arch.width[s + 1] as number;
     const kernelSize = arch.kernelSize[s] as number;
     const expandRatio = arch.expandRatio[s] as number;
+    const hasExpandConv = stageHasExpandConv(stage);
     for (let layer = 0; layer < (arch.depth[s] as number); layer++) {
       const stride = layer === 0 ? stage.stride : 1;
-      const mid = midChannels(channels, expandRatio);
+      const mid = midChannels(channels, expandRatio, hasExpandConv);
       const outputSize = convOutputSize(size, kernelSize, stride);
-      const pools = stride > 1;
-      const projects = channels !== outChannels;
       blocks.push({
         stage: s,
         stageName: stage.name,
@@ -124,18 +125,13 @@ export function describeSubnet(
         seChannels: stage.se ? seChannels(mid) : 0,
         outChannels,
         expandRatio,
-        hasExpandConv: expandRatio !== 1,
+        hasExpandConv,
         kernelSize,
         stride,
         inputSize: size,
         outputSize,
-        shortcut: pools
-          ? projects
-            ? 'avg-pool-conv'
-            : 'avg-pool'
-          : projects
-            ? 'conv'
-            : 'identity',
+        shortcut: shortcutKind(channels, outChannels, stride),
+        shortcutPoolPadding: shortcutPoolPadding(size, stride),
         activation: stage.activation,
       });
       channels = outChannels;
@@ -144,7 +140,7 @@ export function describeSubnet(
   });
   const head: HeadLayout = {
     inChannels: channels,
-    expandChannels: channels * space.lastConv.expandRatio,
+    expandChannels: headExpandChannels(channels, space.lastConv.expandRatio),
     featureChannels: arch.width[space.stages.length + 1] as number,
     inputSize: size,
     activation: space.lastConv.activation,
