@@ -1,8 +1,7 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { SupernasError } from '@supernas/errors';
 import * as tf from '@tensorflow/tfjs-core';
+import { describeAdapter, probeWebgpu, webgpuHowTo } from './environment/probe-webgpu.js';
+import { missingTensorflowBinding, tensorflowPackages } from './environment/tensorflow-packages.js';
 
 export const backendChoices = ['auto', 'tensorflow', 'webgpu', 'native', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof backendChoices)[number];
@@ -37,35 +36,12 @@ function firstLine(error: unknown): string {
   return String((error as Error)?.message ?? error).split('\n')[0] ?? '';
 }
 
-/**
- * Why a tfjs-node package cannot load, checked without importing it: a failed import registers
- * hundreds of kernels before it throws, and the next package's import then warns about each.
- */
-function missingTensorflowBinding(specifier: string): string | undefined {
-  let packageDir: string;
-  try {
-    packageDir = dirname(createRequire(import.meta.url).resolve(`${specifier}/package.json`));
-  } catch {
-    return 'not installed';
-  }
-  const libDir = join(packageDir, 'lib');
-  const hasBinding =
-    existsSync(libDir) &&
-    readdirSync(libDir).some((entry) => existsSync(join(libDir, entry, 'tfjs_binding.node')));
-  return hasBinding
-    ? undefined
-    : 'installed without its libtensorflow binding (its install script could not download libtensorflow)';
-}
-
 async function tryTensorflow(): Promise<SelectedBackend> {
   const failures: string[] = [];
-  for (const [specifier, label] of [
-    ['@tensorflow/tfjs-node-gpu', 'libtensorflow with CUDA'],
-    ['@tensorflow/tfjs-node', 'libtensorflow on CPU'],
-  ] as const) {
+  for (const { specifier, label } of tensorflowPackages) {
     const missing = missingTensorflowBinding(specifier);
     if (missing !== undefined) {
-      failures.push(`${specifier}: ${missing}`);
+      failures.push(`${specifier} ${missing}`);
       continue;
     }
     try {
@@ -81,14 +57,23 @@ async function tryTensorflow(): Promise<SelectedBackend> {
   throw new BackendUnavailableError(
     'tensorflow',
     failures.join('; '),
-    'On a machine that can download libtensorflow, run `pnpm add @tensorflow/tfjs-node-gpu` (CUDA) or `pnpm add @tensorflow/tfjs-node` in apps/train and allow its build script.',
+    `It is opt-in: \`${tensorflowPackages.map((pkg) => pkg.setupCommand).join('` (CUDA) or `')}\` installs it where libtensorflow can be downloaded.`,
   );
 }
 
 async function tryWebgpu(requireHardware: boolean): Promise<SelectedBackend> {
-  const howTo =
-    'WebGPU in Node needs the optional `webgpu` package (Dawn) and a Vulkan driver for a GPU; in a browser use the evaluator.';
-  let adapterInfo = 'unknown adapter';
+  const howTo = `For a hardware adapter, ${webgpuHowTo}.`;
+  // Probe in a child first: Dawn prints its Vulkan warnings straight to the terminal.
+  const probe = await probeWebgpu();
+  if (!probe.found) throw new BackendUnavailableError('webgpu', probe.reason, howTo);
+  const adapterName = describeAdapter(probe.adapter);
+  if (requireHardware && probe.isFallbackAdapter) {
+    throw new BackendUnavailableError(
+      'webgpu',
+      `only a software adapter (${adapterName}), slower than the CPU backends`,
+      howTo,
+    );
+  }
   try {
     const globalScope = globalThis as unknown as { navigator?: { gpu?: unknown } };
     if (globalScope.navigator?.gpu === undefined) {
@@ -106,18 +91,7 @@ async function tryWebgpu(requireHardware: boolean): Promise<SelectedBackend> {
     const gpu = (
       globalThis as unknown as { navigator: { gpu: { requestAdapter(): Promise<unknown> } } }
     ).navigator.gpu;
-    const adapter = (await gpu.requestAdapter()) as {
-      isFallbackAdapter?: boolean;
-      info?: { vendor?: string; architecture?: string; description?: string };
-    } | null;
-    if (adapter === null) throw new Error('no WebGPU adapter');
-    adapterInfo =
-      [adapter.info?.vendor, adapter.info?.architecture, adapter.info?.description]
-        .filter(Boolean)
-        .join(' ') || 'adapter';
-    if (requireHardware && adapter.isFallbackAdapter === true) {
-      throw new Error(`only a software adapter (${adapterInfo})`);
-    }
+    if ((await gpu.requestAdapter()) === null) throw new Error('no WebGPU adapter');
   } catch (error) {
     throw new BackendUnavailableError('webgpu', firstLine(error), howTo, { cause: error });
   }
@@ -129,7 +103,10 @@ async function tryWebgpu(requireHardware: boolean): Promise<SelectedBackend> {
       howTo,
     );
   }
-  return { name: 'webgpu', description: `webgpu (${adapterInfo})` };
+  return {
+    name: 'webgpu',
+    description: `webgpu (${adapterName}${probe.isFallbackAdapter ? ', software adapter' : ''})`,
+  };
 }
 
 async function tryNative(): Promise<SelectedBackend> {

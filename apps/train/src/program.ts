@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { type CliIo, processIo } from './cli-io.js';
 import { registerCalibrateCommand } from './commands/calibrate.js';
+import { registerEnvironmentCommands } from './commands/environment.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerExportCommand } from './commands/export.js';
 import { registerFlopsCommand } from './commands/flops.js';
@@ -37,6 +38,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerImportTorchCommand(program, io);
   registerPredictorImportCommand(program, io);
   registerSearchCommand(program, io);
+  registerEnvironmentCommands(program, io);
   return program;
 }
 

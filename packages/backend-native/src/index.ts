@@ -16,3 +16,4 @@ export {
 } from './kernel-stats.js';
 export { FusedKernelInputError, fusedKernelNames } from './kernels/fused-kernels.js';
 export { defaultPoolBytes, NativeBackend } from './native-backend.js';
+export { type NativeVersion, nativeVersion } from './native-version.js';

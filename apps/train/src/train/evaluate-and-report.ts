@@ -12,7 +12,7 @@ import {
 } from '@supernas/search-space';
 import type { CliIo } from '../cli-io.js';
 import { atomicWrite } from '../run/atomic-write.js';
-import { accuracyChartSvg } from '../run/chart.js';
+import { writeRunCharts } from '../run/write-run-charts.js';
 import type { TrainRunConfig } from './config.js';
 import { evaluateSubnet, type SubnetResult } from './evaluate-subnets.js';
 import { formatResultsTable } from './results-table.js';
@@ -98,12 +98,9 @@ async function writeResults(
     runFiles(runDir).results,
     `${JSON.stringify({ ...summary, subnets: results }, null, 2)}\n`,
   );
-  const svg = accuracyChartSvg(
-    results.map((result) => ({ label: result.label, mflops: result.mflops, top1: result.top1 })),
-    `${summary.space} on ${summary.dataset}: top-1 vs MFLOPs`,
-  );
-  await atomicWrite(join(runDir, 'chart.svg'), svg);
-  const { default: sharp } = await import('sharp');
-  const png = await sharp(Buffer.from(svg)).png().toBuffer();
-  await atomicWrite(join(runDir, 'chart.png'), png);
+  await writeRunCharts(runDir, {
+    results,
+    space: String(summary.space),
+    dataset: String(summary.dataset),
+  });
 }

@@ -79,6 +79,8 @@ describe('runTraining', () => {
       'results.json',
       'chart.svg',
       'chart.png',
+      'chart-training.svg',
+      'chart-training.png',
     ]) {
       expect(existsSync(join(runDir, file)), file).toBe(true);
     }
