@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { requiredByEnvironment, requireOrSkip } from './require-or-skip.js';
+
+describe('requiredByEnvironment', () => {
+  it('reads a comma-separated list, ignoring case, spaces and empty items', () => {
+    expect([...requiredByEnvironment(' Native, torch,,dist ')]).toEqual([
+      'native',
+      'torch',
+      'dist',
+    ]);
+    expect(requiredByEnvironment('').size).toBe(0);
+    expect(requiredByEnvironment(undefined).size).toBe(0);
+  });
+
+  it('rejects an unknown name instead of letting its tests skip', () => {
+    expect(() => requiredByEnvironment('native,trch')).toThrow(
+      "SUPERNAS_REQUIRE: unknown requirement 'trch'",
+    );
+  });
+});
+
+describe('requireOrSkip', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('runs what is available, required or not', () => {
+    vi.stubEnv('SUPERNAS_REQUIRE', 'torch');
+    expect(requireOrSkip('torch', undefined)).toBe(true);
+    expect(requireOrSkip('native', undefined)).toBe(true);
+  });
+
+  it('skips what is missing and not required', () => {
+    vi.stubEnv('SUPERNAS_REQUIRE', 'native');
+    expect(requireOrSkip('torch', 'python3 cannot import torch')).toBe(false);
+  });
+
+  it('fails on what is missing but required', () => {
+    vi.stubEnv('SUPERNAS_REQUIRE', 'native,torch');
+    expect(() => requireOrSkip('torch', 'python3 cannot import torch')).toThrow(
+      "SUPERNAS_REQUIRE includes 'torch', but it is missing here: python3 cannot import torch",
+    );
+  });
+});
