@@ -1,11 +1,8 @@
+import { expectClose } from '@supernas/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  maxAbsoluteDifference,
-  runKernelOn,
-  wasmVersusCpu,
-} from './test-utils/backend-gradients.js';
+import { expectWasmGradientsMatchCpu, runKernelOn } from './test-utils/backend-gradients.js';
 import { convolutionFailures } from './test-utils/convolution-cases.js';
 import { kernelPaths, setUpBackends } from './test-utils/set-up-backends.js';
 
@@ -37,17 +34,19 @@ describe.each(kernelPaths)('createConv2dBackpropFilter ($name)', ({ options }) =
           seed: fc.integer({ min: 1, max: 1000 }),
         }),
         async ({ batch, height, width, inChannels, outChannels, kernelSize, stride, seed }) => {
-          const difference = await wasmVersusCpu({
-            shapes: [
-              [batch, height, width, inChannels],
-              [kernelSize, kernelSize, inChannels, outChannels],
-            ],
-            apply: (x, filter) =>
-              tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, stride, 'same'),
-            differentiate: [1],
-            seed,
-          });
-          expect(difference).toBeLessThanOrEqual(tolerance);
+          await expectWasmGradientsMatchCpu(
+            {
+              shapes: [
+                [batch, height, width, inChannels],
+                [kernelSize, kernelSize, inChannels, outChannels],
+              ],
+              apply: (x, filter) =>
+                tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, stride, 'same'),
+              differentiate: [1],
+              seed,
+            },
+            { rtol: 0, atol: tolerance },
+          );
         },
       ),
       { numRuns: 25, seed: 20240601 },
@@ -59,16 +58,18 @@ describe.each(kernelPaths)('createConv2dBackpropFilter ($name)', ({ options }) =
       [6, 11],
       [11, 6],
     ] as const) {
-      const difference = await wasmVersusCpu({
-        shapes: [
-          [3, 5, 7, inChannels],
-          [1, 1, inChannels, outChannels],
-        ],
-        apply: (x, filter) => tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 1, 'valid'),
-        differentiate: [1],
-        seed: inChannels,
-      });
-      expect(difference).toBeLessThanOrEqual(tolerance);
+      await expectWasmGradientsMatchCpu(
+        {
+          shapes: [
+            [3, 5, 7, inChannels],
+            [1, 1, inChannels, outChannels],
+          ],
+          apply: (x, filter) => tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 1, 'valid'),
+          differentiate: [1],
+          seed: inChannels,
+        },
+        { rtol: 0, atol: tolerance },
+      );
     }
   });
 
@@ -83,7 +84,7 @@ describe.each(kernelPaths)('createConv2dBackpropFilter ($name)', ({ options }) =
     const expected = await run('cpu');
     const actual = await run('wasm');
     expect(actual.shape).toEqual([3, 3, 3, 4]);
-    expect(maxAbsoluteDifference(actual.values, expected.values)).toBeLessThanOrEqual(tolerance);
+    expectClose(actual.values, expected.values, { rtol: 0, atol: tolerance });
   });
 
   it('honours dimRoundingMode like the cpu backend', async () => {
@@ -103,7 +104,7 @@ describe.each(kernelPaths)('createConv2dBackpropFilter ($name)', ({ options }) =
       );
     const expected = await run('cpu');
     const actual = await run('wasm');
-    expect(maxAbsoluteDifference(actual.values, expected.values)).toBeLessThanOrEqual(tolerance);
+    expectClose(actual.values, expected.values, { rtol: 0, atol: tolerance });
   });
 
   it('leaves no tensors behind', async () => {

@@ -1,11 +1,11 @@
+import { expectClose } from '@supernas/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  maxAbsoluteDifference,
+  expectWasmGradientsMatchCpu,
   runKernelOn,
   useBackend,
-  wasmVersusCpu,
 } from './test-utils/backend-gradients.js';
 import { convolutionFailures } from './test-utils/convolution-cases.js';
 import { kernelPaths, setUpBackends } from './test-utils/set-up-backends.js';
@@ -41,17 +41,19 @@ describe.each(kernelPaths)('createDepthwiseConv2dBackpropFilter ($name)', ({ opt
           seed: fc.integer({ min: 1, max: 1000 }),
         }),
         async ({ batch, height, width, channels, kernelSize, stride, seed }) => {
-          const difference = await wasmVersusCpu({
-            shapes: [
-              [batch, height, width, channels],
-              [kernelSize, kernelSize, channels, 1],
-            ],
-            apply: (x, filter) =>
-              tf.depthwiseConv2d(x as tf.Tensor4D, filter as tf.Tensor4D, stride, 'same'),
-            differentiate: [1],
-            seed,
-          });
-          expect(difference).toBeLessThanOrEqual(tolerance);
+          await expectWasmGradientsMatchCpu(
+            {
+              shapes: [
+                [batch, height, width, channels],
+                [kernelSize, kernelSize, channels, 1],
+              ],
+              apply: (x, filter) =>
+                tf.depthwiseConv2d(x as tf.Tensor4D, filter as tf.Tensor4D, stride, 'same'),
+              differentiate: [1],
+              seed,
+            },
+            { rtol: 0, atol: tolerance },
+          );
         },
       ),
       { numRuns: 25, seed: 20240602 },
@@ -68,7 +70,7 @@ describe.each(kernelPaths)('createDepthwiseConv2dBackpropFilter ($name)', ({ opt
       );
     const expected = await run('cpu');
     const actual = await run('wasm');
-    expect(maxAbsoluteDifference(actual.values, expected.values)).toBeLessThanOrEqual(tolerance);
+    expectClose(actual.values, expected.values, { rtol: 0, atol: tolerance });
   });
 
   it('rejects dilations other than 1, naming them', async () => {
