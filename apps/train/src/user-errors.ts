@@ -1,6 +1,6 @@
-import { SupernasError } from '@supernas/errors';
 import { DatasetError } from '@supernas/data';
 import { CheckpointError, CorruptWeightsError, TorchImportError } from '@supernas/elastic';
+import { SupernasError } from '@supernas/errors';
 import {
   ArchEncodingError,
   InvalidArchError,
