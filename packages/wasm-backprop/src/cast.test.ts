@@ -1,10 +1,10 @@
-import { expectClose } from '@supernas/test-utils';
+import { describeForBackends, expectClose } from '@supernas/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { runKernelOn, useBackend } from './test-utils/backend-gradients.js';
 import { setUpBackends } from './test-utils/set-up-backends.js';
 
-describe('createCast', () => {
+describeForBackends(['wasm'], 'createCast', () => {
   beforeAll(async () => {
     await setUpBackends();
   });

@@ -1,13 +1,13 @@
-import { expectClose } from '@supernas/test-utils';
+import { describeForBackends, expectClose } from '@supernas/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { runKernelOn } from './test-utils/backend-gradients.js';
 import { convolutionFailures } from './test-utils/convolution-cases.js';
 import { setUpBackends } from './test-utils/set-up-backends.js';
 
 const tolerance = 1e-4;
 
-describe('conv2dBackpropInput', () => {
+describeForBackends(['wasm'], 'conv2dBackpropInput', () => {
   beforeAll(async () => {
     await setUpBackends();
   });

@@ -1,4 +1,4 @@
-import { expectClose } from '@supernas/test-utils';
+import { describeForBackends, expectClose } from '@supernas/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { planReduction } from './reduce-by-avg-pool.js';
@@ -36,7 +36,7 @@ describe('planReduction', () => {
   });
 });
 
-describe('createReduceByAvgPool', () => {
+describeForBackends(['wasm'], 'createReduceByAvgPool', () => {
   beforeAll(async () => {
     await setUpBackends();
   });

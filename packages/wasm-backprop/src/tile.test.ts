@@ -1,4 +1,4 @@
-import { expectClose } from '@supernas/test-utils';
+import { describeForBackends, expectClose } from '@supernas/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runKernelOn } from './test-utils/backend-gradients.js';
@@ -28,7 +28,7 @@ describe('tileInPlace', () => {
   });
 });
 
-describe('createTile', () => {
+describeForBackends(['wasm'], 'createTile', () => {
   beforeAll(async () => {
     await setUpBackends();
   });
