@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { describeForBackends, registerTestBackend } from './describe-for-backends.js';
 import { expectClose } from './expect-close.js';
 
@@ -27,9 +27,23 @@ registerTestBackend({
   requirement: 'webgpu',
 });
 
+// Whatever this machine's SUPERNAS_REQUIRE says, this backend is one that may be skipped.
+const required = process.env.SUPERNAS_REQUIRE;
+delete process.env.SUPERNAS_REQUIRE;
 describeForBackends(['unloadable'], 'describeForBackends on a backend that cannot load', () => {
   it('is skipped', () => {
     throw new Error('a skipped suite ran');
+  });
+});
+if (required !== undefined) process.env.SUPERNAS_REQUIRE = required;
+
+describe('describeForBackends on a required backend that cannot load', () => {
+  it('fails instead of skipping', () => {
+    vi.stubEnv('SUPERNAS_REQUIRE', 'webgpu');
+    expect(() => describeForBackends(['unloadable'], 'x', () => {})).toThrow(
+      "SUPERNAS_REQUIRE includes 'webgpu', but it is missing here: it exists only in this test",
+    );
+    vi.unstubAllEnvs();
   });
 });
 

@@ -9,7 +9,12 @@ describe('requiredByEnvironment', () => {
       'dist',
     ]);
     expect(requiredByEnvironment('').size).toBe(0);
-    expect(requiredByEnvironment(undefined).size).toBe(0);
+  });
+
+  it('reads SUPERNAS_REQUIRE by default', () => {
+    vi.stubEnv('SUPERNAS_REQUIRE', 'mpi,sklearn');
+    expect([...requiredByEnvironment()]).toEqual(['mpi', 'sklearn']);
+    vi.unstubAllEnvs();
   });
 
   it('rejects an unknown name instead of letting its tests skip', () => {
