@@ -8,6 +8,7 @@ export { closeMismatch, expectClose, type Tolerance } from './expect-close.js';
 export { type Rng, seededRng, seededValues } from './random.js';
 export {
   describeRequiring,
+  itRequiring,
   knownRequirements,
   type Requirement,
   requiredByEnvironment,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { requiredByEnvironment, requireOrSkip } from './require-or-skip.js';
+import { itRequiring, requiredByEnvironment, requireOrSkip } from './require-or-skip.js';
 
 describe('requiredByEnvironment', () => {
   it('reads a comma-separated list, ignoring case, spaces and empty items', () => {
@@ -45,5 +45,24 @@ describe('requireOrSkip', () => {
     expect(() => requireOrSkip('torch', 'python3 cannot import torch')).toThrow(
       "SUPERNAS_REQUIRE includes 'torch', but it is missing here: python3 cannot import torch",
     );
+  });
+});
+
+let ranRequiring = false;
+itRequiring('torch', undefined, 'itRequiring runs a test whose requirement is met', () => {
+  ranRequiring = true;
+});
+
+describe('itRequiring', () => {
+  it('registered the test whose requirement is met, and it ran', () => {
+    expect(ranRequiring).toBe(true);
+  });
+
+  it('fails when its requirement is missing but required', () => {
+    vi.stubEnv('SUPERNAS_REQUIRE', 'chromium');
+    expect(() => itRequiring('chromium', 'no /usr/bin/chromium', 'x', () => {})).toThrow(
+      "SUPERNAS_REQUIRE includes 'chromium', but it is missing here: no /usr/bin/chromium",
+    );
+    vi.unstubAllEnvs();
   });
 });

@@ -1,4 +1,4 @@
-import { describe } from 'vitest';
+import { describe, it } from 'vitest';
 
 /**
  * What a test can need from the machine. CI names the ones it installs in `SUPERNAS_REQUIRE`
@@ -73,5 +73,23 @@ export function describeRequiring(
     describe(name, body);
   } else {
     describe.skip(`${name} (skipped: ${missingReason})`, body);
+  }
+}
+
+/** `it` for one test that needs `requirement`, with `describeRequiring`'s skip and failure. */
+export function itRequiring(
+  requirement: Requirement,
+  missingReason: string | undefined,
+  name: string,
+  body: () => unknown,
+): void {
+  if (requireOrSkip(requirement, missingReason)) {
+    it(name, async () => {
+      await body();
+    });
+  } else {
+    it.skip(`${name} (skipped: ${missingReason})`, async () => {
+      await body();
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { requireOrSkip } from '@supernas/test-utils';
+import { itRequiring } from '@supernas/test-utils';
 import { describe, expect, it } from 'vitest';
 import { idxBytes } from '../test-utils/idx-bytes.js';
 import { useTempDir } from '../test-utils/temp-dir.js';
@@ -93,14 +93,11 @@ describe('loadFashionMnist', () => {
   });
 
   // Debian's dataset-fashion-mnist package; present on some machines only (and required in CI).
-  it.runIf(
-    requireOrSkip(
-      'fashion-mnist',
-      existsSync('/usr/share/datasets/fashion-mnist')
-        ? undefined
-        : 'no /usr/share/datasets/fashion-mnist (apt-get install dataset-fashion-mnist)',
-    ),
-  )(
+  itRequiring(
+    'fashion-mnist',
+    existsSync('/usr/share/datasets/fashion-mnist')
+      ? undefined
+      : 'no /usr/share/datasets/fashion-mnist (apt-get install dataset-fashion-mnist)',
     'reads all 60,000 official training images from /usr/share/datasets/fashion-mnist',
     async () => {
       const train = await loadFashionMnist({
