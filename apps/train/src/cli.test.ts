@@ -3,58 +3,65 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describeRequiring } from '@supernas/test-utils';
+import { expect, it } from 'vitest';
 
 const builtCli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
-// End to end through the built file, as `pnpm supernas` runs it; needs `pnpm build` first.
-describe.skipIf(!existsSync(builtCli))('cli.js', () => {
-  it('runs space show from the built output', () => {
-    const result = spawnSync(
-      process.execPath,
-      [builtCli, 'space', 'show', '--space', 'tiny', '--json'],
-      {
-        encoding: 'utf8',
-      },
-    );
-    expect(result.status).toBe(0);
-    expect(JSON.parse(result.stdout.trim().split('\n').at(-1)!).name).toBe('tiny');
-  });
-
-  it('exits 1 with a one-line error for an unknown space', () => {
-    const result = spawnSync(process.execPath, [builtCli, 'space', 'show', '--space', 'nope'], {
-      encoding: 'utf8',
+// End to end through the built file, as `pnpm supernas` runs it; needs `pnpm build` first
+// (turbo's test task builds first, and CI requires it with SUPERNAS_REQUIRE=dist).
+describeRequiring(
+  'dist',
+  existsSync(builtCli) ? undefined : `${builtCli} is missing (run pnpm build)`,
+  'cli.js',
+  () => {
+    it('runs space show from the built output', () => {
+      const result = spawnSync(
+        process.execPath,
+        [builtCli, 'space', 'show', '--space', 'tiny', '--json'],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(result.status).toBe(0);
+      expect(JSON.parse(result.stdout.trim().split('\n').at(-1)!).name).toBe('tiny');
     });
-    expect(result.status).toBe(1);
-    expect(result.stderr).toBe(
-      "error: Unknown search space 'nope', expected one of attentivenas, tiny\n",
-    );
-  });
 
-  it("prints another package's error as one line, and its stack and code with --verbose", () => {
-    const dir = mkdtempSync(join(tmpdir(), 'supernas-cli-'));
-    try {
-      const config = join(dir, 'config.json');
-      writeFileSync(config, JSON.stringify({ training: { momentum: 1 } }));
-      const plain = spawnSync(process.execPath, [builtCli, 'train', '--config', config], {
+    it('exits 1 with a one-line error for an unknown space', () => {
+      const result = spawnSync(process.execPath, [builtCli, 'space', 'show', '--space', 'nope'], {
         encoding: 'utf8',
       });
-      expect(plain.status).toBe(1);
-      expect(plain.stderr).toBe(
-        'error: Invalid trainer config: momentum is 1, expected a number in [0, 1)\n',
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe(
+        "error: Unknown search space 'nope', expected one of attentivenas, tiny\n",
       );
-      const verbose = spawnSync(
-        process.execPath,
-        [builtCli, '--verbose', 'train', '--config', config],
-        { encoding: 'utf8' },
-      );
-      expect(verbose.status).toBe(1);
-      expect(verbose.stderr).toMatch(
-        /^error: TrainerConfigError: Invalid trainer config: momentum is 1, .*\n\s+at /,
-      );
-      expect(verbose.stderr).toContain('\ncode: trainer_config\n');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
+    });
+
+    it("prints another package's error as one line, and its stack and code with --verbose", () => {
+      const dir = mkdtempSync(join(tmpdir(), 'supernas-cli-'));
+      try {
+        const config = join(dir, 'config.json');
+        writeFileSync(config, JSON.stringify({ training: { momentum: 1 } }));
+        const plain = spawnSync(process.execPath, [builtCli, 'train', '--config', config], {
+          encoding: 'utf8',
+        });
+        expect(plain.status).toBe(1);
+        expect(plain.stderr).toBe(
+          'error: Invalid trainer config: momentum is 1, expected a number in [0, 1)\n',
+        );
+        const verbose = spawnSync(
+          process.execPath,
+          [builtCli, '--verbose', 'train', '--config', config],
+          { encoding: 'utf8' },
+        );
+        expect(verbose.status).toBe(1);
+        expect(verbose.stderr).toMatch(
+          /^error: TrainerConfigError: Invalid trainer config: momentum is 1, .*\n\s+at /,
+        );
+        expect(verbose.stderr).toContain('\ncode: trainer_config\n');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  },
+);

@@ -2,6 +2,7 @@
 // 1x1 convolutions as matMul over [N*H*W, C], depthwise k3/k5 with explicit symmetric padding,
 // squeeze-excite, batch norm with batch statistics, swish, residuals. Used by the benchmark to
 // time a training step and inference on any tfjs backend. bench/train_step.py mirrors it.
+import { seededRng } from '@supernas/test-utils/random';
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNormTraining as fusedBatchNormTraining, swish as fusedSwish } from '../dist/index.js';
 
@@ -17,17 +18,9 @@ export const stemChannels = 16;
 export const headChannels = 128;
 export const numClasses = 10;
 
-function lcg(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 4294967296;
-  };
-}
-
 /** Parameters (He-uniform, seeded) and BN running statistics, as tf.Variables. */
 export function createNet(seed = 1) {
-  const random = lcg(seed);
+  const random = seededRng(seed).next;
   const params = new Map();
   const stats = new Map();
   const weight = (name, shape, fanIn) => {
@@ -183,7 +176,7 @@ export function disposeNet(net) {
 
 /** Seeded images in [-1, 1) and one-hot labels. */
 export function makeBatch(batchSize, resolution, seed = 7) {
-  const random = lcg(seed);
+  const random = seededRng(seed).next;
   const pixels = new Float32Array(batchSize * resolution * resolution * 3);
   for (let i = 0; i < pixels.length; i += 1) pixels[i] = random() * 2 - 1;
   const classes = new Int32Array(batchSize);

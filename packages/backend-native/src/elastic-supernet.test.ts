@@ -1,18 +1,14 @@
 import { createSupernet, registerGradients } from '@supernas/elastic';
 import { createRng, maxArch, sampleArch, tinySpace } from '@supernas/search-space';
+import { describeForBackends, seededTensor } from '@supernas/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { getNativeKernelStats, resetNativeKernelStats } from './index.js';
-import {
-  describeNative,
-  expectBackendsAgree,
-  seededTensor,
-  setUpBackends,
-} from './test-utils/backends.js';
+import { expectBackendsAgree, setUpBackends } from './test-utils/backends.js';
 
 // The elastic layers take the fused BN and swish kernels when the backend has them: a whole
 // supernet's logits and weight gradients must not depend on which path ran.
-describeNative('elastic supernet on native', () => {
+describeForBackends(['native'], 'elastic supernet on native', () => {
   beforeAll(async () => {
     await setUpBackends();
     await registerGradients();

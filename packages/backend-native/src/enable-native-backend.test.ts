@@ -1,3 +1,4 @@
+import { describeForBackends } from '@supernas/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
@@ -9,9 +10,9 @@ import {
   nativeUnavailableReason,
   resetNativeKernelStats,
 } from './index.js';
-import { describeNative, setUpBackends } from './test-utils/backends.js';
+import { setUpBackends } from './test-utils/backends.js';
 
-describeNative('enableNativeBackend', () => {
+describeForBackends(['native'], 'enableNativeBackend', () => {
   beforeAll(setUpBackends);
   afterAll(() => tf.setBackend('cpu'));
 

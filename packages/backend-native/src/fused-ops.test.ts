@@ -1,14 +1,10 @@
+import { describeForBackends, seededTensor } from '@supernas/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { batchNormTraining, getNativeKernelStats, resetNativeKernelStats, swish } from './index.js';
-import {
-  describeNative,
-  expectBackendsAgree,
-  seededTensor,
-  setUpBackends,
-} from './test-utils/backends.js';
+import { expectBackendsAgree, setUpBackends } from './test-utils/backends.js';
 
-describeNative('batchNormTraining', () => {
+describeForBackends(['native'], 'batchNormTraining', () => {
   beforeAll(setUpBackends);
   afterAll(() => tf.setBackend('cpu'));
 
@@ -56,7 +52,7 @@ describeNative('batchNormTraining', () => {
   });
 });
 
-describeNative('swish', () => {
+describeForBackends(['native'], 'swish', () => {
   beforeAll(setUpBackends);
   afterAll(() => tf.setBackend('cpu'));
 

@@ -1,7 +1,8 @@
+import { describeForBackends, seededTensor } from '@supernas/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadAddon } from './load-addon.js';
-import { describeNative, seededTensor, setUpBackends } from './test-utils/backends.js';
+import { setUpBackends } from './test-utils/backends.js';
 
 const megabytes = (bytes: number) => bytes / (1024 * 1024);
 
@@ -10,7 +11,7 @@ function residentBytes(): number {
   return process.memoryUsage().rss;
 }
 
-describeNative('native memory', () => {
+describeForBackends(['native'], 'native memory', () => {
   beforeAll(async () => {
     await setUpBackends();
     await tf.setBackend('native');

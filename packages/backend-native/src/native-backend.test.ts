@@ -1,10 +1,11 @@
+import { describeForBackends, seededTensor } from '@supernas/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { releaseNativeMemory } from './index.js';
 import type { NativeBackend } from './native-backend.js';
-import { describeNative, seededTensor, setUpBackends } from './test-utils/backends.js';
+import { setUpBackends } from './test-utils/backends.js';
 
-describeNative('NativeBackend', () => {
+describeForBackends(['native'], 'NativeBackend', () => {
   beforeAll(setUpBackends);
   beforeEach(() => tf.setBackend('native'));
   afterAll(() => tf.setBackend('cpu'));
@@ -35,7 +36,7 @@ describeNative('NativeBackend', () => {
     const values = result.dataSync();
     const copy = Array.from(values);
     result.dispose();
-    const others = [tf.exp(tf.neg(x)), tf.exp(tf.mul(x, 2))];
+    const others = tf.tidy(() => [tf.exp(tf.neg(x)), tf.exp(tf.mul(x, 2))]);
     expect(Array.from(values)).toEqual(copy);
     tf.dispose([x, ...others]);
   });
@@ -46,7 +47,7 @@ describeNative('NativeBackend', () => {
     const view = tf.slice(parent, [0, 0], [8, 16]);
     parent.dispose();
     const expected = tf.tidy(() => tf.sigmoid(tf.slice(x, [0, 0], [8, 16])).arraySync());
-    const others = [tf.relu(x), tf.tanh(x), tf.sigmoid(tf.neg(x))];
+    const others = tf.tidy(() => [tf.relu(x), tf.tanh(x), tf.sigmoid(tf.neg(x))]);
     expect(view.arraySync()).toEqual(expected);
     tf.dispose([x, view, ...others]);
   });

@@ -4,6 +4,7 @@
 // --composed: convolution gradients composed from built-in kernels instead of our SIMD kernels.
 // --keep-builtins: keep wasm's own Conv2DBackpropInput, FusedBatchNorm, Tile, Identity, Cast,
 // Sum, Mean and comparisons.
+import { seededValues } from '@supernas/test-utils/random';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmBackprop } from '../dist/index.js';
@@ -24,17 +25,9 @@ const simd = !process.argv.includes('--composed');
 const replaceSlowKernels = !process.argv.includes('--keep-builtins');
 registerWasmBackprop({ simd, replaceSlowKernels });
 
-// Seeded LCG, so every run trains the same net on the same data.
-let state = 12345;
-const uniform = (shape, scale) => {
-  const size = shape.reduce((a, b) => a * b, 1);
-  const values = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    values[i] = (state / 2 ** 31 - 1) * scale;
-  }
-  return tf.tensor(values, shape);
-};
+// Seeded, so every run trains the same net on the same data.
+let seed = 12345;
+const uniform = (shape, scale) => tf.tensor(seededValues(shape, seed++, -scale, scale), shape);
 const variable = (shape) => {
   const fanIn = shape.length === 4 ? shape[0] * shape[1] * shape[2] : shape[0];
   return tf.variable(uniform(shape, Math.sqrt(3 / fanIn)));

@@ -1,9 +1,10 @@
+import { describeForBackends, expectClose } from '@supernas/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { maxAbsoluteDifference, runKernelOn } from './test-utils/backend-gradients.js';
+import { beforeAll, expect, it } from 'vitest';
+import { runKernelOn } from './test-utils/backend-gradients.js';
 import { setUpBackends } from './test-utils/set-up-backends.js';
 
-describe('createBatchMatMul', () => {
+describeForBackends(['wasm'], 'createBatchMatMul', () => {
   beforeAll(async () => {
     await setUpBackends();
   });
@@ -30,9 +31,7 @@ describe('createBatchMatMul', () => {
       const before = tf.memory().numTensors;
       const actual = await run('wasm');
       expect(actual.shape).toEqual(expected.shape);
-      expect(
-        maxAbsoluteDifference(actual.values as Float32Array, expected.values as Float32Array),
-      ).toBeLessThan(1e-4);
+      expectClose(actual.values, expected.values, { rtol: 0, atol: 1e-4 });
       expect(tf.memory().numTensors).toBe(before);
     },
   );

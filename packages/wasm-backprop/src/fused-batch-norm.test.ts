@@ -1,13 +1,10 @@
+import { describeForBackends, expectClose } from '@supernas/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  maxAbsoluteDifference,
-  runKernelOn,
-  wasmVersusCpu,
-} from './test-utils/backend-gradients.js';
+import { beforeAll, expect, it } from 'vitest';
+import { expectWasmGradientsMatchCpu, runKernelOn } from './test-utils/backend-gradients.js';
 import { setUpBackends } from './test-utils/set-up-backends.js';
 
-describe('fusedBatchNorm', () => {
+describeForBackends(['wasm'], 'fusedBatchNorm', () => {
   beforeAll(async () => {
     await setUpBackends();
   });
@@ -38,19 +35,21 @@ describe('fusedBatchNorm', () => {
       const expected = await run('cpu');
       const actual = await run('wasm');
       expect(actual.shape).toEqual([3, 4, 5, channels]);
-      expect(maxAbsoluteDifference(actual.values, expected.values)).toBeLessThanOrEqual(1e-5);
+      expectClose(actual.values, expected.values, { rtol: 0, atol: 1e-5 });
     },
   );
 
   it('gives training batch norm the cpu backend gradients', async () => {
-    const difference = await wasmVersusCpu({
-      shapes: [[4, 5, 5, 8], [8], [8]],
-      apply: (x, gamma, beta) => {
-        const { mean, variance } = tf.moments(x, [0, 1, 2]);
-        return tf.batchNorm(x, mean, variance, beta, gamma, 1e-3);
+    await expectWasmGradientsMatchCpu(
+      {
+        shapes: [[4, 5, 5, 8], [8], [8]],
+        apply: (x, gamma, beta) => {
+          const { mean, variance } = tf.moments(x, [0, 1, 2]);
+          return tf.batchNorm(x, mean, variance, beta, gamma, 1e-3);
+        },
+        seed: 11,
       },
-      seed: 11,
-    });
-    expect(difference).toBeLessThanOrEqual(1e-4);
+      { rtol: 0, atol: 1e-4 },
+    );
   });
 });

@@ -76,16 +76,39 @@ describe('registerWasmBackprop', () => {
     }
   });
 
-  it('is idempotent and silent on a second call', () => {
+  it('keeps its kernels, silently, on a second call with the same options', () => {
     const warn = vi.spyOn(console, 'warn');
     registerWasmBackprop();
     const first = [...missing, ...replaced].map((kernelName) => tf.getKernel(kernelName, 'wasm'));
     registerWasmBackprop();
-    registerWasmBackprop({ simd: false });
+    registerWasmBackprop({ simd: true, replaceSlowKernels: true });
     expect([...missing, ...replaced].map((kernelName) => tf.getKernel(kernelName, 'wasm'))).toEqual(
       first,
     );
     expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('applies the options of a later call that differ from the first', () => {
+    const builtins = replaced.map((kernelName) => tf.getKernel(kernelName, 'wasm'));
+    registerWasmBackprop({ replaceSlowKernels: false });
+    expect(replaced.map((kernelName) => tf.getKernel(kernelName, 'wasm'))).toEqual(builtins);
+
+    registerWasmBackprop();
+    for (const [index, kernelName] of replaced.entries()) {
+      expect(tf.getKernel(kernelName, 'wasm')).not.toBe(builtins[index]);
+    }
+    const simdKernels = missing.map((kernelName) => tf.getKernel(kernelName, 'wasm'));
+
+    registerWasmBackprop({ simd: false });
+    for (const [index, kernelName] of missing.entries()) {
+      const kernel = tf.getKernel(kernelName, 'wasm');
+      expect(kernel).toBeDefined();
+      expect(kernel).not.toBe(simdKernels[index]);
+    }
+
+    registerWasmBackprop({ simd: false, replaceSlowKernels: false });
+    expect(replaced.map((kernelName) => tf.getKernel(kernelName, 'wasm'))).toEqual(builtins);
+    for (const kernelName of missing) expect(tf.getKernel(kernelName, 'wasm')).toBeDefined();
   });
 
   it('keeps a kernel that someone else registered', () => {

@@ -44,6 +44,9 @@ const fasterKernels: Record<string, (builtin: tf.KernelFunc) => tf.KernelFunc> =
 /** What we registered, by kernel name, and the built-in kernel each one replaced. */
 const registered = new Map<string, { config: tf.KernelConfig; replaced?: tf.KernelConfig }>();
 
+/** The options of the registration in force, if any. */
+let applied: Required<RegisterWasmBackpropOptions> | undefined;
+
 export interface RegisterWasmBackpropOptions {
   /**
    * Also replace the wasm kernels that dominate a training step (`BatchMatMul` with transposed
@@ -67,12 +70,22 @@ export interface RegisterWasmBackpropOptions {
  * `@tensorflow/tfjs-backend-wasm` 4.22 lacks (`Conv2DBackpropFilter`,
  * `DepthwiseConv2dNativeBackpropFilter`, `DepthwiseConv2dNativeBackpropInput`), so `tf.grad`
  * through `conv2d` and `depthwiseConv2d` works on wasm, and by default faster versions of the
- * kernels that dominate a training step. Idempotent: a later call, whatever its options, changes
- * nothing (call `unregisterWasmBackprop` first to switch). It neither loads the wasm backend nor
- * registers gradients: call it once, before training, where the app picks its backend.
+ * kernels that dominate a training step. A later call with the same options keeps the kernels
+ * it registered (and only adds those it could not register before, such as built-ins imported
+ * since); a later call with other options applies them, as `unregisterWasmBackprop` and a fresh
+ * call would. It neither loads the wasm backend nor registers gradients: call it before
+ * training, where the app picks its backend.
  */
 export function registerWasmBackprop(options: RegisterWasmBackpropOptions = {}): void {
   const simd = options.simd ?? true;
+  const replaceSlowKernels = options.replaceSlowKernels ?? true;
+  if (
+    applied !== undefined &&
+    (applied.simd !== simd || applied.replaceSlowKernels !== replaceSlowKernels)
+  ) {
+    unregisterWasmBackprop();
+  }
+  applied = { simd, replaceSlowKernels };
   for (const [kernelName, createKernel] of Object.entries(missingKernels)) {
     if (registered.has(kernelName)) continue;
     // A kernel someone else registered (or a newer wasm backend's own) is kept.
@@ -81,7 +94,7 @@ export function registerWasmBackprop(options: RegisterWasmBackpropOptions = {}):
     tf.registerKernel(config);
     registered.set(kernelName, { config });
   }
-  if (options.replaceSlowKernels === false) return;
+  if (!replaceSlowKernels) return;
   for (const [kernelName, createKernel] of Object.entries(fasterKernels)) {
     if (registered.has(kernelName)) continue;
     const builtin = tf.getKernel(kernelName, backendName);
@@ -106,6 +119,7 @@ export function registerWasmBackprop(options: RegisterWasmBackpropOptions = {}):
  * (for benchmarks that compare the two, and for tests).
  */
 export function unregisterWasmBackprop(): void {
+  applied = undefined;
   for (const [kernelName, { config, replaced }] of registered) {
     registered.delete(kernelName);
     if (tf.getKernel(kernelName, backendName) !== config) continue;

@@ -1,10 +1,7 @@
+import { closeMismatch, seededValues } from '@supernas/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import {
-  maxAbsoluteDifference,
-  seededValues,
-  useBackend,
-} from '../src/test-utils/backend-gradients.js';
+import { useBackend } from '../src/test-utils/backend-gradients.js';
 import { kernelPaths, setUpBackends } from '../src/test-utils/set-up-backends.js';
 
 const batch = 4;
@@ -133,8 +130,8 @@ describe.each(kernelPaths)('an MBConv net trained on wasm ($name)', ({ options }
       expect(Math.abs(got.loss - want.loss)).toBeLessThanOrEqual(1e-4);
       expect(Object.keys(got.gradients).sort()).toEqual(Object.keys(want.gradients).sort());
       for (const [name, gradient] of Object.entries(want.gradients)) {
-        const difference = maxAbsoluteDifference(got.gradients[name]!, gradient);
-        if (!(difference <= 1e-4)) failures.push(`step ${step} ${name}: ${difference}`);
+        const mismatch = closeMismatch(got.gradients[name]!, gradient, { rtol: 0, atol: 1e-4 });
+        if (mismatch !== undefined) failures.push(`step ${step} ${name}: ${mismatch}`);
       }
     }
     expect(failures).toEqual([]);

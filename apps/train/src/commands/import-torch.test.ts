@@ -5,16 +5,19 @@ import { join } from 'node:path';
 import { loadSupernet, TorchImportError } from '@supernas/elastic';
 import { fileSystemHandler } from '@supernas/elastic/node';
 import { tinySpace } from '@supernas/search-space';
+import { describeRequiring } from '@supernas/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { captureIo } from '../cli-io.js';
 import { importTorchTool, registerImportTorchCommand, torchPython } from './import-torch.js';
 
 const python = torchPython();
-const hasTorch = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
-if (!hasTorch) console.warn(`import-torch: skipped, '${python} -c "import torch"' failed`);
+const torchMissing =
+  spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0
+    ? undefined
+    : `'${python} -c "import torch"' failed (apt-get install python3-torch, or set SUPERNAS_PYTHON)`;
 
 function program(io = captureIo()) {
   const root = new Command('supernas').exitOverride();
@@ -22,7 +25,7 @@ function program(io = captureIo()) {
   return { root, io };
 }
 
-describe.skipIf(!hasTorch)('supernas import-torch', () => {
+describeRequiring('torch', torchMissing, 'supernas import-torch', () => {
   let folder = '';
   beforeAll(async () => {
     await tf.setBackend('cpu');

@@ -1,16 +1,12 @@
+import { describeForBackends, seededTensor } from '@supernas/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { getNativeKernelStats, resetNativeKernelStats } from '../index.js';
-import {
-  describeNative,
-  expectBackendsAgree,
-  seededTensor,
-  setUpBackends,
-} from '../test-utils/backends.js';
+import { expectBackendsAgree, setUpBackends } from '../test-utils/backends.js';
 
 type Binary = (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 
-describeNative('binaryKernels', () => {
+describeForBackends(['native'], 'binaryKernels', () => {
   beforeAll(setUpBackends);
   afterAll(() => tf.setBackend('cpu'));
 

@@ -1,13 +1,8 @@
+import { describeForBackends, seededTensor, seededValues } from '@supernas/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { getNativeKernelStats, resetNativeKernelStats } from '../index.js';
-import {
-  describeNative,
-  expectBackendsAgree,
-  seededTensor,
-  seededValues,
-  setUpBackends,
-} from '../test-utils/backends.js';
+import { expectBackendsAgree, setUpBackends } from '../test-utils/backends.js';
 
 type Padding = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
 
@@ -59,7 +54,7 @@ function describeCase(c: ConvCase): string {
   return `${c.batch}x${c.height}x${c.width}x${c.inChannels}, k${c.kernelSize} s${c.stride} pad ${JSON.stringify(c.pad)}`;
 }
 
-describeNative('convKernels', () => {
+describeForBackends(['native'], 'convKernels', () => {
   beforeAll(setUpBackends);
   afterAll(() => tf.setBackend('cpu'));
 

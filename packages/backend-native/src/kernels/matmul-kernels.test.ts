@@ -1,14 +1,10 @@
+import { describeForBackends, seededTensor } from '@supernas/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { getNativeKernelStats, resetNativeKernelStats } from '../index.js';
-import {
-  describeNative,
-  expectBackendsAgree,
-  seededTensor,
-  setUpBackends,
-} from '../test-utils/backends.js';
+import { expectBackendsAgree, setUpBackends } from '../test-utils/backends.js';
 
-describeNative('matmulKernels', () => {
+describeForBackends(['native'], 'matmulKernels', () => {
   beforeAll(setUpBackends);
   afterAll(() => tf.setBackend('cpu'));
 

@@ -1,16 +1,12 @@
+import { describeForBackends, seededTensor } from '@supernas/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { getNativeKernelStats, resetNativeKernelStats } from '../index.js';
-import {
-  describeNative,
-  expectBackendsAgree,
-  seededTensor,
-  setUpBackends,
-} from '../test-utils/backends.js';
+import { expectBackendsAgree, setUpBackends } from '../test-utils/backends.js';
 
 type Reduce = (x: tf.Tensor, axis?: number | number[], keepDims?: boolean) => tf.Tensor;
 
-describeNative('reduceKernels', () => {
+describeForBackends(['native'], 'reduceKernels', () => {
   beforeAll(setUpBackends);
   afterAll(() => tf.setBackend('cpu'));
 

@@ -1,15 +1,7 @@
+import { expectClose, registerTestBackend } from '@supernas/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect } from 'vitest';
+import { expect } from 'vitest';
 import { enableNativeBackend, isNativeAvailable, nativeUnavailableReason } from '../index.js';
-
-/** `describe` that runs only where the addon loads, and otherwise says why it was skipped. */
-export function describeNative(name: string, body: () => void): void {
-  if (isNativeAvailable()) {
-    describe(name, body);
-  } else {
-    describe.skip(`${name} (skipped: ${nativeUnavailableReason() ?? 'addon unavailable'})`, body);
-  }
-}
 
 let gradientsRegistered: Promise<unknown> | undefined;
 
@@ -20,28 +12,14 @@ export async function setUpBackends(): Promise<void> {
   enableNativeBackend();
 }
 
-/** Deterministic values in [low, high) (a small LCG; tests never use Math.random). */
-export function seededValues(count: number, seed: number, low = -1, high = 1): Float32Array {
-  const values = new Float32Array(count);
-  let state = (seed * 2654435761 + 12345) >>> 0;
-  for (let i = 0; i < count; i += 1) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    values[i] = low + ((state >>> 8) / 16777216) * (high - low);
-  }
-  return values;
-}
-
-export function seededTensor(shape: number[], seed: number, low = -1, high = 1): tf.Tensor {
-  return tf.tensor(
-    seededValues(
-      shape.reduce((a, b) => a * b, 1),
-      seed,
-      low,
-      high,
-    ),
-    shape,
-  );
-}
+// `describeForBackends(['native'], ...)` runs where the addon loads, and otherwise skips saying
+// why (or fails, under SUPERNAS_REQUIRE=native).
+registerTestBackend({
+  name: 'native',
+  unavailableReason: () =>
+    isNativeAvailable() ? undefined : (nativeUnavailableReason() ?? 'addon unavailable'),
+  setUp: setUpBackends,
+});
 
 type Compute = () => tf.Tensor | tf.Tensor[] | tf.NamedTensorMap;
 
@@ -68,12 +46,9 @@ async function runOn(backendName: string, compute: Compute) {
 
 /**
  * Runs `compute` on the cpu backend and on `native` and expects the same shapes and dtypes and
- * values within `tolerance`, relative to each value or, for values near zero, to the output's
- * root mean square (sums of many products cancel).
- */
-/**
- * `floor` bounds the scale errors are relative to from below: gradients that are zero up to
- * rounding (1e-7 against 0) are compared in absolute terms rather than relative to themselves.
+ * values within `expectClose`'s `rtol = tolerance` and an absolute tolerance of `tolerance`
+ * times the output's root mean square (at least `floor`): sums of many products cancel, so
+ * values near zero are compared against the output's scale rather than against themselves.
  */
 export async function expectBackendsAgree(
   compute: Compute,
@@ -87,31 +62,14 @@ export async function expectBackendsAgree(
     const result = actual[index];
     expect(result?.shape).toEqual(reference.shape);
     expect(result?.dtype).toBe(reference.dtype);
-    const referenceValues = reference.values;
-    const resultValues = result?.values ?? [];
     let sumOfSquares = 0;
-    for (const value of referenceValues) sumOfSquares += value * value;
-    const rms = Math.sqrt(sumOfSquares / Math.max(1, referenceValues.length));
-    let worst = 0;
-    let worstIndex = -1;
-    referenceValues.forEach((value, i) => {
-      const other = resultValues[i] ?? Number.NaN;
-      if (Number.isNaN(value) && Number.isNaN(other)) return;
-      const error =
-        Number.isNaN(value) || Number.isNaN(other)
-          ? Number.POSITIVE_INFINITY
-          : value === other
-            ? 0
-            : Math.abs(other - value) / Math.max(Math.abs(value), rms, floor);
-      if (!(error <= worst)) {
-        worst = error;
-        worstIndex = i;
-      }
-    });
-    if (!(worst <= tolerance)) {
-      throw new Error(
-        `output ${index} (shape ${reference.shape}) differs at ${worstIndex}: cpu ${referenceValues[worstIndex]}, native ${resultValues[worstIndex]} (relative error ${worst})`,
-      );
-    }
+    for (const value of reference.values) sumOfSquares += value * value;
+    const rms = Math.sqrt(sumOfSquares / Math.max(1, reference.values.length));
+    expectClose(
+      result?.values ?? [],
+      reference.values,
+      { rtol: tolerance, atol: tolerance * Math.max(rms, floor) },
+      `output ${index} of shape [${reference.shape}], native against cpu`,
+    );
   });
 }

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { itRequiring } from '@supernas/test-utils';
 import { describe, expect, it } from 'vitest';
 import { idxBytes } from '../test-utils/idx-bytes.js';
 import { useTempDir } from '../test-utils/temp-dir.js';
@@ -91,8 +92,12 @@ describe('loadFashionMnist', () => {
     expect(Array.from((await train.read([1])).labels)).toEqual([9]);
   });
 
-  // Debian's dataset-fashion-mnist package; present on some machines only.
-  it.runIf(existsSync('/usr/share/datasets/fashion-mnist'))(
+  // Debian's dataset-fashion-mnist package; present on some machines only (and required in CI).
+  itRequiring(
+    'fashion-mnist',
+    existsSync('/usr/share/datasets/fashion-mnist')
+      ? undefined
+      : 'no /usr/share/datasets/fashion-mnist (apt-get install dataset-fashion-mnist)',
     'reads all 60,000 official training images from /usr/share/datasets/fashion-mnist',
     async () => {
       const train = await loadFashionMnist({

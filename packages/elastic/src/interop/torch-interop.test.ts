@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ArchConfig, attentivenasSpace, maxArch, tinySpace } from '@supernas/search-space';
+import { describeRequiring } from '@supernas/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,12 +17,12 @@ import { importTorchDump } from './import-torch-dump.js';
 
 const python = process.env.SUPERNAS_PYTHON ?? '/usr/bin/python3';
 const toolsDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../tools');
-const hasTorch = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
-if (!hasTorch) {
-  console.warn(
-    `torch-interop: skipped, '${python} -c "import torch"' failed (apt-get install python3-torch, or set SUPERNAS_PYTHON)`,
-  );
-}
+// Undefined when PyTorch imports; otherwise why these tests skip (or fail under
+// SUPERNAS_REQUIRE=torch).
+const torchMissing =
+  spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0
+    ? undefined
+    : `'${python} -c "import torch"' failed (apt-get install python3-torch, or set SUPERNAS_PYTHON)`;
 
 const a0 = {
   resolution: 192,
@@ -120,7 +121,19 @@ function relativeError(
   return { error: difference / scale, scale };
 }
 
-describe.skipIf(!hasTorch)('importTorchDump against PyTorch', () => {
+// Needs no PyTorch: the Python tools read these JSON files, so they must not drift.
+describe('tools/spaces', () => {
+  it('keeps the JSON spaces of tools/ equal to the TypeScript presets', () => {
+    for (const space of [attentivenasSpace, tinySpace]) {
+      const json = JSON.parse(
+        readFileSync(join(toolsDir, 'spaces', `${space.name}.json`), 'utf8'),
+      ) as unknown;
+      expect(json).toEqual(space);
+    }
+  });
+});
+
+describeRequiring('torch', torchMissing, 'importTorchDump against PyTorch', () => {
   let workDir = '';
   beforeAll(async () => {
     await tf.setBackend('cpu');
@@ -166,15 +179,6 @@ describe.skipIf(!hasTorch)('importTorchDump against PyTorch', () => {
   }, 240_000);
   afterAll(() => {
     if (workDir !== '') rmSync(workDir, { recursive: true, force: true });
-  });
-
-  it('keeps the JSON spaces of tools/ equal to the TypeScript presets', () => {
-    for (const space of [attentivenasSpace, tinySpace]) {
-      const json = JSON.parse(
-        readFileSync(join(toolsDir, 'spaces', `${space.name}.json`), 'utf8'),
-      ) as unknown;
-      expect(json).toEqual(space);
-    }
   });
 
   it('reproduces the PyTorch logits of tiny subnets, odd feature maps included', async () => {

@@ -3,6 +3,8 @@
  * (no log-space tricks beyond log-softmax), to check the float32 tfjs versions against.
  */
 
+import { seededValues } from '@supernas/test-utils';
+
 export interface ReferenceResult {
   /** Batch mean of the loss. */
   readonly value: number;
@@ -179,17 +181,9 @@ export function finiteDifferenceGradient(
   });
 }
 
-/** A seeded float generator for test logits (mulberry32), so cases never change between runs. */
+/** Seeded test logits, uniform in [-scale, scale), so cases never change between runs. */
 export function seededLogits(seed: number, length: number, scale: number): Float32Array {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return Float32Array.from({ length }, () => (next() * 2 - 1) * scale);
+  return seededValues(length, seed, -scale, scale);
 }
 
 /** Largest |actual - expected| relative to max(|expected|_inf, floor); NaN expectations are skipped. */

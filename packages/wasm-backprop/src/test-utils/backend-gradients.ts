@@ -1,3 +1,4 @@
+import { closeMismatch, seededValues, type Tolerance } from '@supernas/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 
 export interface GradientCase {
@@ -54,17 +55,30 @@ export async function backendGradients(
 }
 
 /**
- * Largest difference between wasm's and cpu's gradients for `testCase`. Forward outputs are not
- * compared: they come from wasm's own forward kernels, not from this package.
+ * Why wasm's gradients for `testCase` differ from cpu's beyond `tolerance`, or undefined when
+ * they agree. Forward outputs are not compared: they come from wasm's own forward kernels, not
+ * from this package.
  */
-export async function wasmVersusCpu(testCase: GradientCase): Promise<number> {
+export async function wasmGradientMismatch(
+  testCase: GradientCase,
+  tolerance: Tolerance,
+): Promise<string | undefined> {
   const expected = await backendGradients('cpu', testCase);
   const actual = await backendGradients('wasm', testCase);
-  return Math.max(
-    ...actual.gradients.map((gradient, index) =>
-      maxAbsoluteDifference(gradient, expected.gradients[index]!),
-    ),
-  );
+  for (const [index, gradient] of actual.gradients.entries()) {
+    const mismatch = closeMismatch(gradient, expected.gradients[index]!, tolerance);
+    if (mismatch !== undefined) return `gradient ${index}, wasm against cpu: ${mismatch}`;
+  }
+  return undefined;
+}
+
+/** Expects wasm's gradients for `testCase` to equal cpu's within `tolerance`. */
+export async function expectWasmGradientsMatchCpu(
+  testCase: GradientCase,
+  tolerance: Tolerance,
+): Promise<void> {
+  const mismatch = await wasmGradientMismatch(testCase, tolerance);
+  if (mismatch !== undefined) throw new Error(mismatch);
 }
 
 export interface KernelInput {
@@ -111,28 +125,4 @@ export async function runKernelOn(
       values: Float32Array.from(output.dataSync() as ArrayLike<number>),
     };
   });
-}
-
-/** Uniform values in [-1, 1) from a small LCG, identical on every backend. */
-export function seededValues(shape: readonly number[], seed: number): Float32Array {
-  const size = shape.reduce((product, dimension) => product * dimension, 1);
-  const values = new Float32Array(size);
-  let state = (seed * 2654435761) >>> 0 || 1;
-  for (let index = 0; index < size; index++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    values[index] = state / 2 ** 31 - 1;
-  }
-  return values;
-}
-
-/** Largest absolute difference between two arrays of equal length. */
-export function maxAbsoluteDifference(actual: Float32Array, expected: Float32Array): number {
-  if (actual.length !== expected.length) {
-    throw new Error(`length ${actual.length} differs from expected ${expected.length}`);
-  }
-  let largest = 0;
-  for (let index = 0; index < actual.length; index++) {
-    largest = Math.max(largest, Math.abs(actual[index]! - expected[index]!));
-  }
-  return largest;
 }

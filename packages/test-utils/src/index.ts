@@ -1,0 +1,17 @@
+export {
+  type DescribeForBackendsOptions,
+  describeForBackends,
+  registerTestBackend,
+  type TestBackend,
+} from './describe-for-backends.js';
+export { closeMismatch, expectClose, type Tolerance } from './expect-close.js';
+export { type Rng, seededRng, seededValues } from './random.js';
+export {
+  describeRequiring,
+  itRequiring,
+  knownRequirements,
+  type Requirement,
+  requiredByEnvironment,
+  requireOrSkip,
+} from './require-or-skip.js';
+export { seededTensor } from './tensors.js';
