@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { attentivenasSpace, createRng, sampleArch, tinySpace } from '@supernas/search-space';
+import { describeWithPython, referencePredictorFile, runTool } from '@supernas/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importSklearnForest, type SklearnForestDump } from './import-sklearn-forest.js';
 import { loadPredictor } from './load-predictor.js';
 import { publishedAttentivenasModels } from './published-models.js';
-import { describeWithPython, referencePredictorFile, runTool } from './test-utils/python-tools.js';
 
 const referenceModel = referencePredictorFile;
 

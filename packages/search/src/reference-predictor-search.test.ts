@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { countFlops } from '@supernas/flops';
 import { importSklearnForest, publishedAttentivenasModels } from '@supernas/predictors';
 import { attentivenasSpace } from '@supernas/search-space';
+import { describeWithPython, referencePredictorFile, runTool } from '@supernas/test-utils';
 import { expect, it } from 'vitest';
 import { evolutionarySearch } from './evolutionary-search.js';
-import { describeWithPython, referencePredictorFile, runTool } from './test-utils/python-tools.js';
 
 describeWithPython(
   'sklearn',

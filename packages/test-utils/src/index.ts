@@ -5,6 +5,14 @@ export {
   type TestBackend,
 } from './describe-for-backends.js';
 export { closeMismatch, expectClose, type Tolerance } from './expect-close.js';
+export {
+  describeWithPython,
+  missingPython,
+  python,
+  referencePredictorFile,
+  repositoryRoot,
+  runTool,
+} from './python-tools.js';
 export { type Rng, seededRng, seededValues } from './random.js';
 export {
   describeRequiring,
