@@ -81,7 +81,7 @@ describe('centerCropBox', () => {
 describe('validateCropRanges', () => {
   it('rejects a scale range outside (0, 1] with the offending value', () => {
     expect(() => validateCropRanges([0.5, 1.5], [0.75, 1.33])).toThrow(InvalidDataOptionError);
-    expect(() => validateCropRanges([0.5, 1.5], [0.75, 1.33])).toThrow('[0.5, 1.5]');
+    expect(() => validateCropRanges([0.5, 1.5], [0.75, 1.33])).toThrow('[0.5,1.5]');
   });
 
   it('rejects an inverted ratio range', () => {
