@@ -18,7 +18,10 @@ import import_torch  # noqa: E402
 from supernas_torch.dump import CheckpointMismatchError, check_state_dict, read_dump, write_dump  # noqa: E402
 from supernas_torch.model import AttentiveNasSupernet, state_dict_from_checkpoint  # noqa: E402
 from supernas_torch.randomize import randomize_supernet  # noqa: E402
-from supernas_torch.space import InvalidArchError, load_space, make_divisible, max_arch, min_arch  # noqa: E402
+from supernas_torch.space import (  # noqa: E402
+    InvalidArchError, load_space, make_divisible, max_arch, min_arch, sample_arch, seeded_rng,
+)
+from supernas_torch.static_subnet import get_active_subnet  # noqa: E402
 
 CHECKS = []
 
@@ -87,6 +90,36 @@ def channels_last_gives_the_same_logits():
             model.to(memory_format=torch.contiguous_format)
             error = (plain - last).abs().max().item() / plain.abs().max().item()
             expect(error < 1e-5, 'channels_last differs by %g' % error)
+
+
+@check
+def static_subnets_give_the_supernet_logits():
+    # tiny min / max / a random arch (at 28 px a strided shortcut pools an odd size), and an
+    # attentivenas arch (SE, 5x5 kernels, width changes) in channels_last.
+    cases = []
+    tiny = load_space('tiny')
+    cases += [(tiny, 10, arch, False) for arch in (max_arch(tiny), min_arch(tiny), sample_arch(tiny, seeded_rng(3)))]
+    big = load_space('attentivenas')
+    arch = sample_arch(big, seeded_rng(4))
+    arch['resolution'] = 192
+    cases.append((big, 1000, arch, True))
+    for space, classes, arch, channels_last in cases:
+        model = AttentiveNasSupernet(space, num_classes=classes)
+        randomize_supernet(model, torch.Generator().manual_seed(1))
+        model.eval()
+        x = torch.randn(2, 3, arch['resolution'], arch['resolution'])
+        if channels_last:
+            model = model.to(memory_format=torch.channels_last)
+            x = x.contiguous(memory_format=torch.channels_last)
+        subnet = get_active_subnet(model, arch)
+        with torch.no_grad():
+            expected = model(x, arch)
+            actual = subnet(x)
+        parameters = sum(p.numel() for p in subnet.parameters())
+        expect(parameters < sum(p.numel() for p in model.parameters()), 'static subnet is not smaller')
+        error = (actual - expected).abs().max().item() / expected.abs().max().item()
+        expect(error < 1e-5, '%s static subnet differs from the supernet by %g' % (space['name'], error))
+        expect(not subnet.training, 'static subnet is not in eval mode')
 
 
 @check

@@ -20,7 +20,13 @@ Cases:
                       and arch row k (cycling when there are fewer). images/s counts the batch's
                       images once per sandwich step.
   a0-infer            AttentiveNAS-A0 eval forward at 192 px on random inputs, batch 1 and
-                      batch 16: ms per batch and images/s.
+                      batch 16: ms per batch and images/s. PyTorch runs the dynamic supernet,
+                      which re-slices its weights on every call (supernas runs its extracted
+                      static subnet: not like for like, see the *-static-infer cases).
+  a0-static-infer     the same, on the static subnet get_active_subnet extracts (plain
+  tiny-max-static-infer  Conv2d / BatchNorm2d / Linear with copied weights), as supernas'
+  tiny-min-static-infer  extractSubnet: like for like. tiny: the default job's max (28 px) and
+                      min (24 px) subnets, 1 input channel, 10 classes.
   attentivenas-train  a sandwich step (max, 2 random, min, all at 192 px) on the `attentivenas`
                       space, batch 16 of random inputs and labels: label-smoothed CE (0.1) on the
                       max, soft-target distillation (KL up to a constant) on the others, SGD
@@ -51,6 +57,7 @@ import torch.nn.functional as F  # noqa: E402
 
 from supernas_torch.model import AttentiveNasSupernet  # noqa: E402
 from supernas_torch.space import load_space, max_arch, min_arch, sample_arch, seeded_rng  # noqa: E402
+from supernas_torch.static_subnet import get_active_subnet  # noqa: E402
 
 from recipe import adaptive_alpha_parts, label_smoothed_ce, nesterov_sgd, resize  # noqa: E402
 
@@ -60,6 +67,14 @@ A0 = {
     'depth': [1, 3, 3, 3, 3, 3, 1],
     'kernel_size': [3, 3, 3, 3, 3, 3, 3],
     'expand_ratio': [1, 4, 4, 4, 4, 6, 6],
+}
+
+# Static-subnet inference cases: space, arch (a dict, or a function of the space), input channels,
+# classes, label.
+STATIC_INFER_CASES = {
+    'a0-static-infer': ('attentivenas', lambda space: A0, 3, 1000, 'AttentiveNAS-A0'),
+    'tiny-max-static-infer': ('tiny', max_arch, 1, 10, 'tiny max'),
+    'tiny-min-static-infer': ('tiny', min_arch, 1, 10, 'tiny min'),
 }
 
 # Random-input train cases: space, batch, resolution, input channels, classes.
@@ -239,11 +254,49 @@ def bench_infer(repeats, seed):
     return records
 
 
+def time_forward(model, images, repeats):
+    milliseconds, cpu_milliseconds = [], []
+    with torch.no_grad():
+        for run in range(repeats + 1):
+            start, cpu_start = time.perf_counter(), time.process_time()
+            model(images)
+            if run > 0:
+                milliseconds.append(1000 * (time.perf_counter() - start))
+                cpu_milliseconds.append(1000 * (time.process_time() - cpu_start))
+    return milliseconds, cpu_milliseconds
+
+
+def bench_static_infer(case, repeats, seed):
+    space_name, choose, channels, classes, label = STATIC_INFER_CASES[case]
+    space = load_space(space_name)
+    arch = choose(space)
+    torch.manual_seed(seed)
+    supernet = AttentiveNasSupernet(space, num_classes=classes, input_channels=channels)
+    supernet = supernet.to(memory_format=torch.channels_last).eval()
+    start = time.perf_counter()
+    model = get_active_subnet(supernet, arch)
+    extract_seconds = time.perf_counter() - start
+    del supernet
+    resolution = arch['resolution']
+    records = []
+    for batch in (1, 16):
+        images = torch.randn(batch, channels, resolution, resolution).contiguous(memory_format=torch.channels_last)
+        milliseconds, cpu_milliseconds = time_forward(model, images, repeats)
+        details = {'arch': label, 'batch': batch, 'resolution': resolution, 'inputChannels': channels,
+                   'numClasses': classes, 'repeats': repeats, 'data': 'random normal images',
+                   'model': 'static subnet (get_active_subnet), BN not folded',
+                   'extractSeconds': round(extract_seconds, 4)}
+        records.append(summarize(case, milliseconds, 'ms', cpuMedian=statistics.median(cpu_milliseconds), **details))
+        records.append(summarize(case, [1000 * batch / ms for ms in milliseconds], 'images/s', **details))
+    return records
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('--case', required=True, choices=['tiny-train', 'a0-infer', 'attentivenas-train'])
+    parser.add_argument('--case', required=True,
+                        choices=['tiny-train', 'a0-infer', 'attentivenas-train', *STATIC_INFER_CASES])
     parser.add_argument('--repeats', type=int, default=None,
-                        help='timed runs after one warm-up (default 5; 20 for a0-infer; 2 for attentivenas-train)')
+                        help='timed runs after one warm-up (default 5; 20 for the infer cases; 2 for attentivenas-train)')
     parser.add_argument('--threads', type=int, default=2)
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--data', help='tiny-train: the batches file apps/train/bench/make-batches.mjs writes')
@@ -254,6 +307,8 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
     if args.case == 'a0-infer':
         records = bench_infer(args.repeats or 20, args.seed)
+    elif args.case in STATIC_INFER_CASES:
+        records = bench_static_infer(args.case, args.repeats or 20, args.seed)
     elif args.case == 'tiny-train':
         if args.data is None or args.archs is None:
             parser.error('tiny-train needs --data and --archs (apps/train/bench/sandwich.bench.mjs writes both)')

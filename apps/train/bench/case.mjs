@@ -23,6 +23,7 @@ import {
   maxArch,
   minArch,
   sampleArch,
+  tinySpace,
 } from '@supernas/search-space';
 import { Sgd, sandwichStep } from '@supernas/trainer';
 import * as tf from '@tensorflow/tfjs-core';
@@ -58,6 +59,39 @@ const randomTrainCases = {
     channels: 3,
     classes: 1000,
     repeats: 2,
+  },
+};
+// Inference of an extracted static subnet, at batch 1 and 16 on random inputs. a0-infer is
+// compared with PyTorch's dynamic supernet; the *-static-infer cases with PyTorch's static
+// subnet (get_active_subnet), like for like. tiny: the default job's input (1 channel, 10 classes).
+const inferCases = {
+  'a0-infer': {
+    space: attentivenasSpace,
+    arch: A0,
+    channels: 3,
+    classes: 1000,
+    label: 'AttentiveNAS-A0',
+  },
+  'a0-static-infer': {
+    space: attentivenasSpace,
+    arch: A0,
+    channels: 3,
+    classes: 1000,
+    label: 'AttentiveNAS-A0',
+  },
+  'tiny-max-static-infer': {
+    space: tinySpace,
+    arch: maxArch(tinySpace),
+    channels: 1,
+    classes: 10,
+    label: 'tiny max',
+  },
+  'tiny-min-static-infer': {
+    space: tinySpace,
+    arch: minArch(tinySpace),
+    channels: 1,
+    classes: 10,
+    label: 'tiny min',
   },
 };
 const defaultJobData = 'fashion-mnist train, default augmentation';
@@ -224,13 +258,27 @@ if (values.case === 'tiny-train') {
   tf.dispose([images, labels]);
   optimizer.dispose();
   supernet.dispose();
-} else if (values.case === 'a0-infer') {
+} else if (values.case in inferCases) {
+  const spec = inferCases[values.case];
   const repeats = Number(values.repeats ?? 20);
-  const supernet = createSupernet(attentivenasSpace, { numClasses: 1000, seed });
-  const subnet = extractSubnet(supernet, A0);
+  const supernet = createSupernet(spec.space, {
+    numClasses: spec.classes,
+    inputChannels: spec.channels,
+    seed,
+  });
+  const started = performance.now();
+  const subnet = extractSubnet(supernet, spec.arch);
+  const extractSeconds = (performance.now() - started) / 1000;
   supernet.dispose();
+  const { resolution } = spec.arch;
   for (const batch of [1, 16]) {
-    const images = tf.randomNormal([batch, 192, 192, 3], 0, 1, 'float32', seed);
+    const images = tf.randomNormal(
+      [batch, resolution, resolution, spec.channels],
+      0,
+      1,
+      'float32',
+      seed,
+    );
     const milliseconds = [];
     for (let run = 0; run <= repeats; run++) {
       const start = performance.now();
@@ -240,16 +288,20 @@ if (values.case === 'tiny-train') {
       if (run > 0) milliseconds.push(performance.now() - start);
     }
     const details = {
-      arch: 'AttentiveNAS-A0',
+      arch: spec.label,
       batch,
-      resolution: 192,
+      resolution,
+      inputChannels: spec.channels,
+      numClasses: spec.classes,
       repeats,
       data: 'random normal images',
+      model: 'static subnet (extractSubnet), BN not folded',
+      extractSeconds: Math.round(extractSeconds * 1e4) / 1e4,
     };
-    records.push(summarize('a0-infer', backend.name, milliseconds, 'ms', details));
+    records.push(summarize(values.case, backend.name, milliseconds, 'ms', details));
     records.push(
       summarize(
-        'a0-infer',
+        values.case,
         backend.name,
         milliseconds.map((ms) => (1000 * batch) / ms),
         'images/s',
@@ -261,7 +313,7 @@ if (values.case === 'tiny-train') {
   disposeStaticSubnet(subnet);
 } else {
   throw new Error(
-    `unknown --case '${values.case}', expected tiny-train, attentivenas-train or a0-infer`,
+    `unknown --case '${values.case}', expected tiny-train, attentivenas-train or one of ${Object.keys(inferCases).join(', ')}`,
   );
 }
 for (const record of records) console.log(JSON.stringify(record));

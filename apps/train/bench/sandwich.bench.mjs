@@ -7,8 +7,13 @@
 // default augmentation, 64 images at 28 px) and per step the archs [max, random, random, min] of
 // the `tiny` space, each at its own resolution (24 or 28), and both sides train on exactly
 // those. a0-infer and attentivenas-train time inference and a sandwich step on random inputs.
+// a0-infer pits our extracted static subnet against PyTorch's dynamic supernet (which re-slices
+// its weights on every call); the *-static-infer cases run a static subnet on both sides
+// (extractSubnet / get_active_subnet), like for like: A0 at 192 px and the tiny max / min
+// subnets at 28 / 24 px, batch 1 and 16.
 //
 //   node bench/sandwich.bench.mjs [--rounds 3] [--cases tiny-train,a0-infer,attentivenas-train]
+//        (more cases: a0-static-infer,tiny-max-static-infer,tiny-min-static-infer)
 //                                 [--backends native,wasm] [--repeats N] [--json FILE]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,16 +51,30 @@ const repeatsFor = (caseName, backend) =>
       ? backend === 'native' || backend === 'pytorch'
         ? 2
         : 1
-      : caseName === 'a0-infer'
+      : caseName === 'a0-infer' || caseName === 'a0-static-infer'
         ? 10
-        : 5;
+        : caseName.endsWith('-static-infer')
+          ? 30
+          : 5;
+const isInference = (caseName) => caseName.endsWith('-infer');
 const descriptions = {
   'tiny-train':
     'the default `supernas train` sandwich step (tiny space, max + 2 random + min, each at its ' +
     'own resolution 24/28; label-smoothed CE + dropout on the max, adaptive ' +
     'alpha-divergence on the others; clip 1.0, Nesterov SGD) on real Fashion-MNIST batches of 64 ' +
     '(default augmentation), the same batches and archs on both sides',
-  'a0-infer': 'AttentiveNAS-A0 eval forward at 192 px, batch 1 and 16, random inputs',
+  'a0-infer':
+    'AttentiveNAS-A0 eval forward at 192 px, batch 1 and 16, random inputs (supernas: static ' +
+    'subnet; PyTorch: the dynamic supernet, re-slicing its weights on every call)',
+  'a0-static-infer':
+    'AttentiveNAS-A0 eval forward at 192 px, batch 1 and 16, random inputs, static subnet on ' +
+    'both sides (extractSubnet / get_active_subnet)',
+  'tiny-max-static-infer':
+    'tiny max subnet eval forward at 28 px (1 channel, 10 classes), batch 1 and 16, static ' +
+    'subnet on both sides',
+  'tiny-min-static-infer':
+    'tiny min subnet eval forward at 24 px (1 channel, 10 classes), batch 1 and 16, static ' +
+    'subnet on both sides',
   'attentivenas-train':
     'a sandwich step on the attentivenas space, batch 16 at 192 px, random inputs and labels, ' +
     'KL distillation',
@@ -215,7 +234,7 @@ for (let round = 1; round <= rounds; round++) {
 // One line per case, unit and backend: the median over rounds of each round's median.
 const rows = [];
 for (const caseName of cases) {
-  for (const unit of caseName === 'a0-infer' ? ['ms', 'images/s'] : ['images/s', 's/step']) {
+  for (const unit of isInference(caseName) ? ['ms', 'images/s'] : ['images/s', 's/step']) {
     const batches = [
       ...new Set(records.filter((r) => r.case === caseName && r.unit === unit).map((r) => r.batch)),
     ];
@@ -256,14 +275,14 @@ for (const caseName of cases) {
   }
 }
 const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(3));
+const caseWidth = Math.max(19, ...rows.map((row) => row.case.length));
 console.log(
-  '\ncase                batch  unit      backend          median   (min-max)            x PyTorch',
+  `\n${'case'.padEnd(caseWidth)} batch  unit      backend          median   (min-max)            x PyTorch`,
 );
 for (const row of rows) {
+  const left = `${row.case.padEnd(caseWidth)} ${String(row.batch).padStart(5)}  ${row.unit.padEnd(8)}  ${row.backend.padEnd(15)} ${fmt(row.median).padStart(8)}   (${fmt(row.min)}-${fmt(row.max)})`;
   console.log(
-    `${row.case.padEnd(19)} ${String(row.batch).padStart(5)}  ${row.unit.padEnd(8)}  ${row.backend.padEnd(15)} ${fmt(row.median).padStart(8)}   (${fmt(row.min)}-${fmt(row.max)})`.padEnd(
-      78,
-    ) + (row.ratioToPytorch === undefined ? '' : `${row.ratioToPytorch.toFixed(2)}x`),
+    `${left.padEnd(caseWidth + 59)} ${row.ratioToPytorch === undefined ? '' : `${row.ratioToPytorch.toFixed(2)}x`}`,
   );
 }
 if (values.json) writeFileSync(values.json, `${JSON.stringify({ records, rows }, null, 2)}\n`);

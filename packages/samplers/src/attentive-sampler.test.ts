@@ -167,6 +167,49 @@ describe('attentiveSampler', () => {
     expect(resumed.stats()).toEqual(first.stats());
   });
 
+  it('resumes with the archs waiting in its table, and draws like rejection sampling without one', async () => {
+    const [, space, numClasses] = presets[1]!;
+    const prior = priorOf(space, numClasses);
+    const make = (seed: number, tableSize?: number) =>
+      attentiveSampler({
+        space,
+        prior,
+        candidates: 3,
+        mode: 'best',
+        rank: recordingRank(space, numClasses).rank,
+        rng: createRng(seed),
+        numClasses,
+        tableSize,
+      });
+    const run = async (sampler: ReturnType<typeof make>, calls: number) => {
+      const keys: string[] = [];
+      for (let i = 0; i < calls; i++) keys.push(...(await sampler.sample()).map(archKey));
+      return keys;
+    };
+    const first = make(12);
+    await run(first, 40);
+    const saved = JSON.parse(JSON.stringify(first.state()));
+    // The table must hold archs for the resume to depend on it.
+    expect(saved.table.flat().length).toBeGreaterThan(10);
+    const expected = await run(first, 40);
+    const resumed = make(13);
+    resumed.restore(saved);
+    expect(await run(resumed, 40)).toEqual(expected);
+    expect(resumed.state()).toEqual(first.state());
+    // A resume that loses the table takes other archs: the table is really in the state.
+    const tableless = make(13);
+    tableless.restore({ ...saved, table: null });
+    expect(await run(tableless, 40)).not.toEqual(expected);
+
+    const table = first.stats();
+    expect(table.candidateDraws / table.candidates).toBeLessThan(3);
+    const rejection = make(12, 0);
+    await run(rejection, 80);
+    const stats = rejection.stats();
+    expect(rejection.state().table).toBeNull();
+    expect(stats.candidateDraws / stats.candidates).toBeGreaterThan(6);
+  });
+
   it('keeps a histogram of the chosen archs over the prior bins and reports it', async () => {
     const [, space, numClasses] = presets[1]!;
     const prior = priorOf(space, numClasses);
@@ -230,6 +273,17 @@ describe('attentiveSampler', () => {
         numClasses,
       }),
     ).toThrow(/candidates must be a positive integer, got 0/);
+    expect(() =>
+      attentiveSampler({
+        space,
+        prior,
+        candidates: 2,
+        mode: 'best',
+        rng: createRng(1),
+        numClasses,
+        tableSize: -1,
+      }),
+    ).toThrow(/tableSize must be a non-negative integer, got -1/);
     expect(() =>
       attentiveSampler({
         space,

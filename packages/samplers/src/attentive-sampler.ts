@@ -1,8 +1,9 @@
 import { type FlopsPrior, sampleFlopsTarget } from '@supernas/flops';
 import type { ArchConfig, Rng, SearchSpace } from '@supernas/search-space';
-import { drawArchInFlopsRange } from './draw-arch-in-flops-range.js';
+import { ArchTable } from './arch-table.js';
+import { type DrawInRangeResult, drawArchInFlopsRange } from './draw-arch-in-flops-range.js';
 import { leafSamplerMethods, type RngHolder } from './leaf-sampler-methods.js';
-import type { RankArchs, SampleContext, Sampler } from './sampler.js';
+import type { RankArchs, SampleContext, Sampler, SamplerState } from './sampler.js';
 import { SamplerError } from './sampler-error.js';
 import { StatsRecorder } from './stats-recorder.js';
 
@@ -21,36 +22,57 @@ export interface AttentiveSamplerOptions {
   readonly inputChannels?: number;
   /** Uniform draws per candidate before the closest one is taken. Default 100. */
   readonly maxTries?: number;
+  /**
+   * Archs kept per FLOPs bin in the arch table (see `ArchTable`): draws that miss the target
+   * bin wait there for a later target instead of being thrown away. Default 32; 0 turns the
+   * table off and every candidate is drawn by rejection sampling (`drawArchInFlopsRange`).
+   */
+  readonly tableSize?: number;
 }
 
 /**
  * AttentiveNAS' attentive sampler: each call draws a FLOPs target bin from the prior, draws
- * `candidates` archs uniformly among those in that bin (rejection sampling, see
- * `drawArchInFlopsRange`), scores them with `rank` and returns the best or worst one. Ties go
+ * `candidates` archs uniformly among those in that bin (from the arch table, or by rejection
+ * sampling, see `drawArchInFlopsRange`; the same distribution), scores them with `rank` and returns the best or worst one. Ties go
  * to the earlier candidate. With a single candidate there is nothing to compare and `rank` is
  * not called. Counts draws, acceptances and fallbacks for the training log.
  */
 export function attentiveSampler(options: AttentiveSamplerOptions): Sampler {
   const { space, prior, candidates, mode, numClasses, inputChannels } = options;
   const maxTries = options.maxTries ?? 100;
+  const tableSize = options.tableSize ?? 32;
   const name = `attentive-${mode}`;
-  checkOptions(name, options, maxTries);
+  checkOptions(name, options, maxTries, tableSize);
   const lastBin = prior.binEdges.length - 2;
   const rng: RngHolder = { current: options.rng };
   const recorder = new StatsRecorder(name, prior.binEdges);
+  const table =
+    tableSize > 0
+      ? new ArchTable(space, prior.binEdges, {
+          numClasses,
+          inputChannels,
+          perBin: tableSize,
+          maxTries,
+        })
+      : null;
+  const leaf = leafSamplerMethods(name, recorder, rng);
 
   return {
     name,
     async sample(context: SampleContext = {}): Promise<ArchConfig[]> {
       const target = sampleFlopsTarget(prior, rng.current);
       const range = { low: target.low, high: target.high, includeHigh: target.bin === lastBin };
-      const drawn = Array.from({ length: candidates }, () =>
-        drawArchInFlopsRange(space, range, {
-          rng: rng.current,
-          numClasses,
-          inputChannels,
-          maxTries,
-        }),
+      const drawn = Array.from(
+        { length: candidates },
+        (): DrawInRangeResult =>
+          table
+            ? table.take(target.bin, rng.current)
+            : drawArchInFlopsRange(space, range, {
+                rng: rng.current,
+                numClasses,
+                inputChannels,
+                maxTries,
+              }),
       );
       for (const candidate of drawn) {
         recorder.add('candidateDraws', candidate.draws);
@@ -68,7 +90,13 @@ export function attentiveSampler(options: AttentiveSamplerOptions): Sampler {
       recorder.recordFlops(mflops);
       return [arch];
     },
-    ...leafSamplerMethods(name, recorder, rng),
+    ...leaf,
+    state: (): SamplerState => ({ ...leaf.state(), table: table?.state() ?? null }),
+    restore(state: SamplerState): void {
+      leaf.restore(state);
+      // A state saved without a table (rejection sampling, or an older version) starts empty.
+      table?.restore(name, state.table ?? prior.binEdges.slice(1).map(() => []));
+    },
   };
 }
 
@@ -108,7 +136,12 @@ async function chooseIndex(
   return chosen;
 }
 
-function checkOptions(name: string, options: AttentiveSamplerOptions, maxTries: number): void {
+function checkOptions(
+  name: string,
+  options: AttentiveSamplerOptions,
+  maxTries: number,
+  tableSize: number,
+): void {
   const { candidates, mode, numClasses, prior } = options;
   if (mode !== 'best' && mode !== 'worst')
     throw new SamplerError('attentiveSampler', 'mode', mode, "'best' or 'worst'");
@@ -120,6 +153,8 @@ function checkOptions(name: string, options: AttentiveSamplerOptions, maxTries: 
     if (!(Number.isInteger(value) && value >= 1))
       throw new SamplerError(name, argument, value, 'a positive integer');
   }
+  if (!(Number.isInteger(tableSize) && tableSize >= 0))
+    throw new SamplerError(name, 'tableSize', tableSize, 'a non-negative integer');
   const edges = prior?.binEdges;
   const ascending =
     Array.isArray(edges) &&

@@ -1,3 +1,4 @@
+export { ArchTable, type ArchTableOptions } from './arch-table.js';
 export { type AttentiveSamplerOptions, attentiveSampler } from './attentive-sampler.js';
 export {
   type DrawInRangeOptions,

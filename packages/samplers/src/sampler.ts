@@ -37,7 +37,7 @@ export interface SamplerStats {
   readonly flopsHistogram: FlopsHistogram | null;
   /** Attentive: archs drawn and FLOPs-counted while looking for candidates in a target bin. */
   readonly candidateDraws: number;
-  /** Attentive: draws that landed in their target bin. */
+  /** Attentive: candidates taken in their target bin (each from a draw of its own). */
   readonly acceptedDraws: number;
   /** Attentive: candidates produced (accepted or fallback). */
   readonly candidates: number;
@@ -56,6 +56,8 @@ export interface SamplerState {
   readonly rng: readonly number[] | null;
   readonly stats: SamplerStats;
   readonly inner: SamplerState | null;
+  /** Attentive: the archs waiting in its arch table, per FLOPs bin; absent or null without one. */
+  readonly table?: readonly (readonly ArchConfig[])[] | null;
 }
 
 export interface Sampler {
