@@ -12,10 +12,10 @@ import { type ArchConfig, createRng, maxArch, minArch, tinySpace } from '@supern
 import { isDecayedParameter, Sgd } from '@supernas/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeRequiring } from '@supernas/test-utils';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type DawnWebgpu, installDawnWebgpu } from './test-utils/dawn-webgpu.js';
 
-const required = (process.env.SUPERNAS_REQUIRE ?? '').split(/[\s,]+/).includes('webgpu');
 const dawn: DawnWebgpu = await installDawnWebgpu();
 const batch = 4;
 const numClasses = 10;
@@ -128,13 +128,12 @@ function expectAllClose(
   expect(outside, `${what} outside tolerance`).toEqual([]);
 }
 
-describe.skipIf(!dawn.ok && !required)('webgpu against cpu (Dawn)', () => {
+describeRequiring('webgpu', dawn.ok ? undefined : dawn.reason, 'webgpu against cpu (Dawn)', () => {
   let cpu: StepResult;
   let webgpu: StepResult;
   let initial: Map<string, Float32Array>;
 
   beforeAll(async () => {
-    if (!dawn.ok) throw new Error(`SUPERNAS_REQUIRE includes webgpu, but ${dawn.reason}`);
     await registerGradients();
     await tf.setBackend('cpu');
     const supernet = createSupernet(tinySpace, { numClasses, seed: 1 });
@@ -152,7 +151,7 @@ describe.skipIf(!dawn.ok && !required)('webgpu against cpu (Dawn)', () => {
     webgpu = await trainStep('webgpu');
     const seconds = (performance.now() - started) / 1000;
     console.info(
-      `webgpu on ${dawn.adapter}: ${seconds.toFixed(1)} s, of which ${compile.count()} ` +
+      `webgpu on ${dawn.ok ? dawn.adapter : '?'}: ${seconds.toFixed(1)} s, of which ${compile.count()} ` +
         `pipeline compiles ${compile.seconds().toFixed(1)} s (${((100 * compile.seconds()) / seconds).toFixed(0)}%)`,
     );
   }, 600_000);
