@@ -2,6 +2,7 @@ export { NonFiniteLossError, TrainerConfigError } from './errors.js';
 export { type LrScheduleConfig, warmupCosineLr } from './lr-schedule.js';
 export { type RankBatch, rankByMinibatchLoss } from './rank-by-loss.js';
 export {
+  type DataParallel,
   type DistillationConfig,
   isDecayedParameter,
   resizeBatch,

@@ -6,6 +6,7 @@ import { TrainerConfigError } from './errors.js';
 import { warmupCosineLr } from './lr-schedule.js';
 import { type RankBatch, rankByMinibatchLoss } from './rank-by-loss.js';
 import {
+  type DataParallel,
   type DistillationConfig,
   type SandwichStepConfig,
   type SubnetLoss,
@@ -59,6 +60,7 @@ export interface StepRecord {
   readonly studentLoss: DistillationConfig['kind'];
   readonly imagesPerSecond: number;
   readonly stepSeconds: number;
+  /** Images in the step's global batch: every rank's shard in data-parallel training. */
   readonly batchSize: number;
 }
 
@@ -83,6 +85,14 @@ export interface TrainLoopInput<DataState = unknown> {
   readonly saveCheckpoint?: (state: TrainingState<DataState>, optimizer: Sgd) => Promise<void>;
   /** Checked between steps: when aborted, the loop checkpoints and returns early. */
   readonly signal?: AbortSignal;
+  /**
+   * Data-parallel training over several processes: `data` yields this rank's shard of each
+   * global batch; gradients and losses are averaged over the ranks (see `sandwichStep`), and the
+   * attentive sampler ranks its candidates on their losses summed over every rank's shard, so
+   * every rank trains the same subnets and holds the same weights. Records report the mean
+   * losses and the global batch. Every rank calls `saveCheckpoint`: let rank 0 write.
+   */
+  readonly dataParallel?: DataParallel;
 }
 
 export function validateTrainConfig(config: TrainConfig): void {
@@ -148,10 +158,15 @@ export async function trainSupernet<DataState>(
   const labelWarmupSteps = config.labelWarmupSteps ?? 0;
   const onLabels: SandwichStepConfig = { ...config, distillation: { kind: 'none' } };
   let current: RankBatch | undefined;
-  const rank = rankByMinibatchLoss(supernet, () => {
-    if (current === undefined) throw new Error('trainSupernet: ranking requested outside a step');
-    return current;
-  });
+  const parallel = input.dataParallel;
+  const rank = rankByMinibatchLoss(
+    supernet,
+    () => {
+      if (current === undefined) throw new Error('trainSupernet: ranking requested outside a step');
+      return current;
+    },
+    parallel === undefined ? undefined : (scores) => parallel.reduceCandidateLosses(scores),
+  );
   let step = input.startStep ?? 0;
   let lastSaved = step;
   const save = async () => {
@@ -191,6 +206,7 @@ export async function trainSupernet<DataState>(
         step,
         seed: config.seed * 1_000_003 + step,
         config: stepConfig,
+        ...(parallel === undefined ? {} : { dataParallel: parallel }),
       });
     } finally {
       current = undefined;
@@ -199,7 +215,7 @@ export async function trainSupernet<DataState>(
     }
     step += 1;
     const stepSeconds = (performance.now() - startedAt) / 1000;
-    const batchSize = batch.shape[0];
+    const batchSize = batch.shape[0] * (parallel?.size ?? 1);
     await input.onStep?.({
       type: 'step',
       step,
