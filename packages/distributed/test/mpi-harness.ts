@@ -7,6 +7,10 @@ import { describe, it } from 'vitest';
 import { addonPath } from '../src/load-addon.js';
 
 const distIndex = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+// The scripts under mpirun run plain Node on built packages, the trainer's among them.
+const trainerIndex = fileURLToPath(
+  new URL('../node_modules/@supernas/trainer/dist/index.js', import.meta.url),
+);
 
 /** Why the mpirun tests cannot run here, or undefined when they can. */
 export function mpiMissingReason(): string | undefined {
@@ -17,6 +21,8 @@ export function mpiMissingReason(): string | undefined {
     return `the MPI addon is not built (${addonPath}); run \`pnpm --filter @supernas/distributed run build:native\``;
   if (!existsSync(distIndex))
     return 'the package is not built (dist/index.js); run `pnpm --filter @supernas/distributed build`';
+  if (!existsSync(trainerIndex))
+    return 'the packages it trains with are not built; run `pnpm turbo run build --filter=@supernas/distributed`';
   return undefined;
 }
 
