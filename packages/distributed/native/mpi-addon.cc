@@ -155,8 +155,8 @@ void divideBySize(const Operation& operation) {
 }
 
 // Polls the request to completion or to the deadline. Spinning first keeps small collectives
-// fast; yielding, then short sleeps, leave the cores to the other ranks when a peer is late
-// (ranks are often oversubscribed onto fewer cores).
+// fast; yielding leaves the cores to the other ranks (often oversubscribed onto fewer cores);
+// short sleeps after a second stop a rank waiting for a late peer from burning a core.
 std::vector<long long> lastSeenSnapshot() {
   std::vector<long long> result(state.size);
   for (int peer = 0; peer < state.size; ++peer) result[peer] = state.lastSeen[peer].load();
@@ -202,8 +202,10 @@ Outcome runPolling(const Operation& operation) {
         return outcome;
       }
       if (polls > 2000) {
-        if (elapsed > 0.01) {
-          std::this_thread::sleep_for(std::chrono::microseconds(50));
+        // Sleeping starves a transfer in progress (MPI progresses only inside MPI_Test), so
+        // sleep only once the wait is long enough that a peer is surely late, not busy.
+        if (elapsed > 1.0) {
+          std::this_thread::sleep_for(std::chrono::microseconds(200));
         } else {
           sched_yield();
         }

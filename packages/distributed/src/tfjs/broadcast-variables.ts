@@ -5,7 +5,7 @@ import { checkBucketBytes, defaultBucketBytes } from './allreduce-gradients.js';
 import { checkSameLayout, planBuckets } from './layout.js';
 
 export interface BroadcastVariablesOptions {
-  /** Bytes per broadcast (default 25 MiB). */
+  /** Bytes per broadcast (default 4 MiB). */
   readonly bucketBytes?: number;
   /** One small allgather first that checks every rank holds the same variables (default true). */
   readonly checkLayout?: boolean;
