@@ -45,6 +45,7 @@ struct State {
   // polls (a SIGTERM report), hence atomic.
   std::unique_ptr<std::atomic<long long>[]> lastSeen;
   std::atomic<bool> inFlight{false};
+  std::vector<char> sendCopy;  // the send side of a large allreduce (see start())
   std::deque<std::pair<MPI_Request, std::unique_ptr<long long>>> announcements;
 };
 
@@ -127,10 +128,21 @@ MPI_Op mpiOp(Reduction reduction) {
 int start(const Operation& operation, MPI_Request* request) {
   const int count = static_cast<int>(operation.count);
   switch (operation.kind) {
-    case Kind::Allreduce:
-      return MPI_Iallreduce(MPI_IN_PLACE, operation.buffer, count,
-                            operation.isDouble ? MPI_DOUBLE : MPI_FLOAT,
-                            mpiOp(operation.reduction), state.data, request);
+    case Kind::Allreduce: {
+      const MPI_Datatype type = operation.isDouble ? MPI_DOUBLE : MPI_FLOAT;
+      const size_t bytes = static_cast<size_t>(operation.count) * (operation.isDouble ? 8 : 4);
+      // Open MPI's non-blocking allreduce (coll/libnbc) falls back to a binomial tree, twice the
+      // traffic of reduce-scatter + allgather, for any in-place call; from 4 ranks, a copy of a
+      // large buffer buys the bandwidth-optimal algorithm.
+      if (state.size >= 4 && bytes >= 65536) {
+        state.sendCopy.resize(bytes);
+        std::memcpy(state.sendCopy.data(), operation.buffer, bytes);
+        return MPI_Iallreduce(state.sendCopy.data(), operation.buffer, count, type,
+                              mpiOp(operation.reduction), state.data, request);
+      }
+      return MPI_Iallreduce(MPI_IN_PLACE, operation.buffer, count, type, mpiOp(operation.reduction),
+                            state.data, request);
+    }
     case Kind::Broadcast:
       return MPI_Ibcast(operation.buffer, count, MPI_BYTE, operation.root, state.data, request);
     case Kind::Allgather:
@@ -355,6 +367,12 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
     int already = 0;
     MPI_Initialized(&already);
     if (!already) {
+      // With 2 or 3 ranks, coll/libnbc always picks a binomial tree for allreduce (a reduce to
+      // one rank, then a broadcast); a ring moves half the bytes at the same number of steps.
+      // Only the environment can choose, before MPI_Init; a user's own choice stays.
+      const char* worldSize = std::getenv("OMPI_COMM_WORLD_SIZE");
+      if (worldSize != nullptr && (std::strcmp(worldSize, "2") == 0 || std::strcmp(worldSize, "3") == 0))
+        setenv("OMPI_MCA_coll_libnbc_iallreduce_algorithm", "1", 0);
       int provided = 0;
       const int code = MPI_Init_thread(nullptr, nullptr, MPI_THREAD_SERIALIZED, &provided);
       if (code != MPI_SUCCESS) throw std::runtime_error("MPI_Init_thread failed: " + errorString(code));

@@ -21,7 +21,7 @@ function localReduction(op: string, ranks: number, round: (value: number) => num
 }
 
 describeWithMpi('mpiCollective under mpirun', () => {
-  describe.each([2, 3])('on %i ranks', (ranks) => {
+  describe.each([2, 3, 4])('on %i ranks', (ranks) => {
     const run = runUnderMpirun('collectives.mjs', { ranks });
     const { results } = run;
 
@@ -61,6 +61,10 @@ describeWithMpi('mpiCollective under mpirun', () => {
         }
       },
     );
+
+    it('allreduces a large buffer exactly', () => {
+      for (const result of results) expect(result.largeMismatches).toBe(0);
+    });
 
     it('runs the blocking allreduce like the queued one', () => {
       for (const result of results) expect(result.syncMean).toEqual(result['f32-mean']);

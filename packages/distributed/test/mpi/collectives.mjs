@@ -21,6 +21,13 @@ for (const op of ['sum', 'mean', 'max', 'min']) {
     await collective.allreduce(new Float64Array(valuesOf(rank, 37)), op),
   );
 }
+// Large enough for the bandwidth algorithms (ring, reduce-scatter + allgather): exact sums of
+// small integers, so any misplaced chunk shows.
+const large = new Float32Array(300_001).map((_, index) => (index % 97) + rank);
+await collective.allreduce(large, 'sum');
+out.largeMismatches = large.filter(
+  (value, index) => value !== size * (index % 97) + (size * (size - 1)) / 2,
+).length;
 out.syncMean = Array.from(collective.allreduceSync(new Float32Array(valuesOf(rank, 37)), 'mean'));
 const rootValues = new Int32Array(5).fill(rank === size - 1 ? 42 : rank);
 out.broadcast = Array.from(await collective.broadcast(rootValues, size - 1));
