@@ -23,4 +23,21 @@ describeWithMpi('a rank that dies or hangs', () => {
       /rank 0 of 2: allreduce #1 did not complete within 3\.\d s; waiting for rank 1 \(last at #0\): never reached #1/,
     );
   });
+
+  it("rejects with the timeout's details when asked to throw, and the job still ends", () => {
+    const run = runUnderMpirun('failure.mjs', { args: ['hang-throw', '2'], timeoutMs: 60_000 });
+    expect(run.status).toBe(3);
+    expect(run.seconds).toBeLessThan(30);
+    expect(run.results).toHaveLength(1);
+    const [result] = run.results;
+    expect(result!.code).toBe('collective_timeout');
+    expect(result!.details).toMatchObject({
+      rank: 0,
+      size: 2,
+      operation: 'allreduce',
+      sequence: 1,
+      missingRanks: [1],
+      lastSeen: [-1, 0],
+    });
+  });
 });
