@@ -1,7 +1,7 @@
 import { createBatchIterator } from '@supernas/data';
 import { createSupernet, registerGradients } from '@supernas/elastic';
 import { flopsPrior } from '@supernas/flops';
-import { attentiveSampler, sandwichSampler } from '@supernas/samplers';
+import { attentiveSampler, sandwichSampler, uniformSampler } from '@supernas/samplers';
 import { createRng, maxArch, minArch } from '@supernas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -46,6 +46,7 @@ function fakeParallel(
   options: {
     readonly gradients?: (gradient: tf.Tensor) => tf.Tensor;
     readonly losses?: (values: readonly number[]) => number[];
+    readonly otherRankStops?: boolean;
   } = {},
 ): DataParallel & { calls: string[] } {
   const calls: string[] = [];
@@ -67,6 +68,10 @@ function fakeParallel(
     async reduceCandidateLosses(values) {
       calls.push(`candidates ${values.length}`);
       return values.map((value) => value * size);
+    },
+    async anyRank(flag) {
+      calls.push(`anyRank ${flag}`);
+      return flag || (options.otherRankStops ?? false);
     },
   };
 }
@@ -226,11 +231,54 @@ describe('trainSupernet with dataParallel', () => {
       },
     });
     expect(parallel.calls).toEqual([
+      'anyRank false',
       'candidates 3',
       'losses 3',
       expect.stringMatching(/^gradients/),
     ]);
     expect(records[0]!.batchSize).toBe(32);
+    supernet.dispose();
+  });
+});
+
+describe('trainSupernet with dataParallel and a signal', () => {
+  it('stops at the same step as another rank whose signal was aborted', async () => {
+    const supernet = createSupernet(microSpace, { numClasses: 2, inputChannels: 1, seed: 9 });
+    const rng = createRng(4);
+    const parallel = fakeParallel(2, { otherRankStops: true });
+    const saved: number[] = [];
+    const result = await trainSupernet({
+      supernet,
+      sampler: sandwichSampler({
+        space: microSpace,
+        middle: 0,
+        inner: uniformSampler({ space: microSpace, rng }),
+      }),
+      data: createBatchIterator(stripesDataset(16, 3), { batchSize: 8, rng: rng.fork() }),
+      config: {
+        ...config,
+        totalSteps: 3,
+        warmupSteps: 0,
+        baseLr: 0.05,
+        minLr: 0,
+        momentum: 0.9,
+        nesterov: true,
+        weightDecay: 0,
+        seed: 1,
+        checkpointEvery: 0,
+      },
+      startStep: 1,
+      dataParallel: parallel,
+      // This rank's own signal is not aborted.
+      signal: new AbortController().signal,
+      saveCheckpoint: async (state) => {
+        saved.push(state.step);
+      },
+    });
+    expect(result).toMatchObject({ steps: 1, interrupted: true });
+    expect(parallel.calls).toEqual(['anyRank false']);
+    expect(saved).toEqual([]); // nothing trained since the resumed step: nothing new to save
+    result.optimizer.dispose();
     supernet.dispose();
   });
 });

@@ -82,6 +82,11 @@ export interface DataParallel {
   reduceLosses(values: readonly number[]): Promise<number[]>;
   /** The sum over ranks of each value: the attentive sampler's candidate losses. */
   reduceCandidateLosses(values: readonly number[]): Promise<number[]>;
+  /**
+   * True on every rank when any rank passes true: ranks stop at the same step (one stopping
+   * alone would leave the others waiting in its next collective).
+   */
+  anyRank(flag: boolean): Promise<boolean>;
 }
 
 export interface SandwichStepInput {

@@ -83,7 +83,10 @@ export interface TrainLoopInput<DataState = unknown> {
   readonly startStep?: number;
   readonly onStep?: (record: StepRecord) => void | Promise<void>;
   readonly saveCheckpoint?: (state: TrainingState<DataState>, optimizer: Sgd) => Promise<void>;
-  /** Checked between steps: when aborted, the loop checkpoints and returns early. */
+  /**
+   * Checked between steps: when aborted, the loop checkpoints and returns early. With
+   * `dataParallel`, every rank stops at the same step once any rank's signal is aborted.
+   */
   readonly signal?: AbortSignal;
   /**
    * Data-parallel training over several processes: `data` yields this rank's shard of each
@@ -178,7 +181,8 @@ export async function trainSupernet<DataState>(
     lastSaved = step;
   };
   while (step < config.totalSteps) {
-    if (input.signal?.aborted) {
+    const aborted = input.signal?.aborted ?? false;
+    if (parallel === undefined ? aborted : await parallel.anyRank(aborted)) {
       await save();
       return { steps: step, optimizer, interrupted: true };
     }

@@ -15,6 +15,8 @@ export interface DataParallel {
   reduceLosses(values: readonly number[]): Promise<number[]>;
   /** The sum over ranks of each value (candidate losses for attentive ranking). */
   reduceCandidateLosses(values: readonly number[]): Promise<number[]>;
+  /** True on every rank when any rank passes true (all ranks stop at the same step). */
+  anyRank(flag: boolean): Promise<boolean>;
 }
 
 /** Data-parallel training over `collective`: gradients in buckets, losses as float64. */
@@ -31,5 +33,7 @@ export function dataParallel(
       Array.from(await collective.allreduce(Float64Array.from(values), 'mean')),
     reduceCandidateLosses: async (values) =>
       Array.from(await collective.allreduce(Float64Array.from(values), 'sum')),
+    anyRank: async (flag) =>
+      (await collective.allreduce(Float64Array.of(flag ? 1 : 0), 'max'))[0] === 1,
   };
 }
