@@ -1,4 +1,4 @@
-import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
+import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,4 +107,64 @@ export function runUnderMpirun(
     stderr: result.stderr ?? '',
     seconds: (performance.now() - startedAt) / 1000,
   };
+}
+
+/**
+ * Starts `node <script> ...args` under mpirun, waits until a rank creates the file `started` in
+ * its output folder, sends `signal` to mpirun, and resolves once the job ends.
+ */
+export async function signalUnderMpirun(
+  script: string,
+  signal: NodeJS.Signals,
+  options: {
+    readonly ranks?: number;
+    readonly args?: readonly string[];
+    readonly timeoutMs?: number;
+  } = {},
+): Promise<MpiRun> {
+  const path = fileURLToPath(new URL(`./mpi/${script}`, import.meta.url));
+  const outDir = mkdtempSync(join(tmpdir(), 'supernas-mpi-'));
+  const startedAt = performance.now();
+  const child = spawn(
+    'mpirun',
+    [
+      '--allow-run-as-root',
+      '--oversubscribe',
+      '-np',
+      String(options.ranks ?? 2),
+      '-x',
+      'SUPERNAS_TEST_OUT',
+      process.execPath,
+      path,
+      ...(options.args ?? []),
+    ],
+    { env: { ...process.env, SUPERNAS_TEST_OUT: outDir } },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const ended = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const deadline = startedAt + (options.timeoutMs ?? 120_000);
+  const poll = setInterval(() => {
+    if (existsSync(join(outDir, 'started'))) {
+      clearInterval(poll);
+      child.kill(signal);
+    } else if (performance.now() > deadline) {
+      clearInterval(poll);
+      child.kill('SIGKILL');
+    }
+  }, 100);
+  const status = await ended;
+  clearInterval(poll);
+  const results = readdirSync(outDir)
+    .filter((name) => /^rank-\d+\.json$/.test(name))
+    .map((name) => JSON.parse(readFileSync(join(outDir, name), 'utf8')) as Record<string, unknown>)
+    .sort((a, b) => (a.rank as number) - (b.rank as number));
+  rmSync(outDir, { recursive: true, force: true });
+  return { status, stdout, stderr, seconds: (performance.now() - startedAt) / 1000, results };
 }

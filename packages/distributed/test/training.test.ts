@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { describeWithMpi, runUnderMpirun } from './mpi-harness.js';
+import { describeWithMpi, runUnderMpirun, signalUnderMpirun } from './mpi-harness.js';
 
 interface TrainResult {
   rank: number;
@@ -47,5 +47,24 @@ describeWithMpi('data-parallel training under mpirun on 2 ranks', () => {
       expect(bnToMeanOfShards.maxDifference).toBeLessThanOrEqual(1e-6 * bnToMeanOfShards.maxValue);
       expect(bnToGlobal.maxDifference).toBeGreaterThan(1e-3);
     }
+  });
+
+  it('stops every rank at the same step when mpirun forwards SIGUSR1', async () => {
+    const run = await signalUnderMpirun('train.mjs', 'SIGUSR1', {
+      args: ['50', 'stop-on-usr1'],
+      timeoutMs: 300_000,
+    });
+    expect(run.status).toBe(0);
+    const [first, second] = run.results as unknown as Array<
+      TrainResult & { steps: number; interrupted: boolean; saved: number[] }
+    >;
+    expect(first!.interrupted).toBe(true);
+    expect(first!.steps).toBeLessThan(50);
+    expect(second!.steps).toBe(first!.steps);
+    expect(second!.interrupted).toBe(true);
+    // Both checkpoint at the step they stopped at; the weights agree there.
+    expect(first!.saved).toEqual([first!.steps]);
+    expect(second!.saved).toEqual([first!.steps]);
+    expect(second!.finalHash).toBe(first!.finalHash);
   });
 });

@@ -2,6 +2,8 @@
 // broadcast, then trains K data-parallel sandwich steps on its shard of each global batch.
 // Every rank writes a hash of its weights and the step records.
 import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createSupernet, registerGradients } from '@supernas/elastic';
 import { flopsPrior } from '@supernas/flops';
 import { attentiveSampler, sandwichSampler } from '@supernas/samplers';
@@ -15,6 +17,10 @@ import { globalBatch, microSpace, shardOf } from './micro.mjs';
 import { writeResult } from './result.mjs';
 
 const steps = Number(process.argv[2] ?? 3);
+// `stop-on-usr1`: run until mpirun forwards SIGUSR1, then stop gracefully.
+const stopOnSignal = process.argv[3] === 'stop-on-usr1';
+const abort = new AbortController();
+if (stopOnSignal) process.on('SIGUSR1', () => abort.abort());
 const globalBatchSize = 8;
 await registerGradients();
 await tf.setBackend('cpu');
@@ -54,7 +60,8 @@ const data = {
   state: () => ({ step }),
 };
 const records = [];
-await trainSupernet({
+const saved = [];
+const outcome = await trainSupernet({
   supernet,
   sampler,
   data,
@@ -75,7 +82,14 @@ await trainSupernet({
     gradClipValue: 1,
     distillation: { kind: 'alpha', alphaMin: -1, alphaMax: 1, clip: 5 },
   },
+  signal: abort.signal,
+  saveCheckpoint: async (state) => {
+    saved.push(state.step);
+  },
   onStep: (record) => {
+    // Tells the test that training runs (it then signals mpirun).
+    if (stopOnSignal && rank === 0 && record.step === 1)
+      writeFileSync(join(process.env.SUPERNAS_TEST_OUT, 'started'), '');
     records.push({
       step: record.step,
       batchSize: record.batchSize,
@@ -90,6 +104,10 @@ writeResult({
   initialHash,
   finalHash: hashOf(supernet.variables),
   records,
+  steps: outcome.steps,
+  interrupted: outcome.interrupted,
+  saved,
 });
+outcome.optimizer.dispose();
 supernet.dispose();
 await collective.close();
