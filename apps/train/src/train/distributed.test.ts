@@ -13,11 +13,13 @@ import {
   allgatherJson,
   broadcastJson,
   type DistributedRun,
+  fanOut,
   shardBatches,
   shardBatchSize,
   shareOf,
   startDistributedRun,
   syncSupernet,
+  writerOnly,
 } from './distributed.js';
 
 beforeAll(async () => {
@@ -185,5 +187,36 @@ describe('syncSupernet', () => {
         "rank 2 restored different weights from rank 0's: every rank must read the same checkpoint (a shared folder)",
       );
     for (const supernet of supernets) tf.dispose([...supernet.variables.values()]);
+  });
+});
+
+describe('fanOut', () => {
+  it('runs each item on one rank and gives every rank all results in order', async () => {
+    const job = inProcessJob(2);
+    const items = ['min', 'mid-1', 'mid-2', 'max'];
+    const ranAt: string[] = [];
+    const results = await Promise.all(
+      job.map((collective, rank) =>
+        fanOut({ collective, rank, size: 2 }, items, async (label, index) => {
+          ranAt.push(`${label}@${rank}`);
+          return { label, index, top1: index / 10 };
+        }),
+      ),
+    );
+    expect(ranAt.sort()).toEqual(['max@1', 'mid-1@1', 'mid-2@0', 'min@0']);
+    const expected = items.map((label, index) => ({ label, index, top1: index / 10 }));
+    expect(results).toEqual([expected, expected]);
+  });
+});
+
+describe('writerOnly', () => {
+  it('acts on rank 0 only', async () => {
+    const written: string[] = [];
+    const write = (text: string) => {
+      written.push(text);
+    };
+    await writerOnly({ isWriter: true }, write)('rank 0');
+    await writerOnly({ isWriter: false }, write)('rank 1');
+    expect(written).toEqual(['rank 0']);
   });
 });

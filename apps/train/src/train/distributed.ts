@@ -127,6 +127,36 @@ export function weightsDigest(variables: ReadonlyMap<string, tf.Variable>): stri
   return hash.digest('hex');
 }
 
+/**
+ * Runs `work` on this rank's share of `items` (round robin) and gives every rank all the
+ * results, in the order of `items` (they travel as JSON). For evaluation: each rank calibrates BN
+ * and tests whole subnets, so each result equals what one process computes.
+ */
+export async function fanOut<T, R>(
+  run: Pick<DistributedRun, 'collective' | 'rank' | 'size'>,
+  items: readonly T[],
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const mine: Array<[number, R]> = [];
+  for (let index = run.rank; index < items.length; index += run.size)
+    mine.push([index, await work(items[index]!, index)]);
+  if (run.size === 1) return mine.map(([, result]) => result);
+  const results: R[] = new Array(items.length);
+  for (const part of await allgatherJson(run.collective, mine))
+    for (const [index, result] of part) results[index] = result;
+  return results;
+}
+
+/** `action` on rank 0 only (files, metrics, progress); other ranks skip it. */
+export function writerOnly<Args extends unknown[]>(
+  run: Pick<DistributedRun, 'isWriter'>,
+  action: (...args: Args) => void | Promise<void>,
+): (...args: Args) => Promise<void> {
+  return async (...args) => {
+    if (run.isWriter) await action(...args);
+  };
+}
+
 /** The items this rank handles when `items` are fanned out over the ranks (round robin). */
 export function shareOf<T>(items: readonly T[], rank: number, size: number): T[] {
   return items.filter((_, index) => index % size === rank);
