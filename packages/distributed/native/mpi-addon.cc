@@ -35,7 +35,7 @@ struct State {
   bool finalized = false;
   // A collective that timed out or failed is still pending inside MPI: MPI_Finalize would wait
   // for it forever, so the process must end through MPI_Abort instead.
-  bool poisoned = false;
+  std::atomic<bool> poisoned{false};  // set on a worker, read at exit
   int rank = 0;
   int size = 1;
   int threadLevel = 0;
@@ -166,9 +166,6 @@ void divideBySize(const Operation& operation) {
   }
 }
 
-// Polls the request to completion or to the deadline. Spinning first keeps small collectives
-// fast; yielding leaves the cores to the other ranks (often oversubscribed onto fewer cores);
-// short sleeps after a second stop a rank waiting for a late peer from burning a core.
 std::vector<long long> lastSeenSnapshot() {
   std::vector<long long> result(state.size);
   for (int peer = 0; peer < state.size; ++peer) result[peer] = state.lastSeen[peer].load();
@@ -184,6 +181,9 @@ Outcome run(const Operation& operation) {
   return outcome;
 }
 
+// Polls the request to completion or to the deadline. Spinning first keeps small collectives
+// fast; yielding leaves the cores to the other ranks (often oversubscribed onto fewer cores);
+// short sleeps after a second stop a rank waiting for a late peer from burning a core.
 Outcome runPolling(const Operation& operation) {
   using Clock = std::chrono::steady_clock;
   const auto began = Clock::now();
