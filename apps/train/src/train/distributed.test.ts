@@ -12,8 +12,10 @@ import { captureIo } from '../cli-io.js';
 import {
   allgatherJson,
   broadcastJson,
+  checkSameOnEveryRank,
   type DistributedRun,
   fanOut,
+  ranksOnThisHost,
   shardBatches,
   shardBatchSize,
   shareOf,
@@ -218,5 +220,30 @@ describe('writerOnly', () => {
     await writerOnly({ isWriter: true }, write)('rank 0');
     await writerOnly({ isWriter: false }, write)('rank 1');
     expect(written).toEqual(['rank 0']);
+  });
+});
+
+describe('checkSameOnEveryRank', () => {
+  it('names the ranks that differ from rank 0', async () => {
+    const job = inProcessJob(3);
+    const backends = ['native', 'native', 'cpu'];
+    const outcomes = await Promise.all(
+      job.map((collective, rank) =>
+        checkSameOnEveryRank({ collective, size: 3 }, 'backend', backends[rank]!).catch(
+          (error: Error) => error.message,
+        ),
+      ),
+    );
+    for (const outcome of outcomes)
+      expect(outcome).toBe(
+        "backend differs between ranks: rank 0 has 'native', rank 2 'cpu'; every rank must compute alike for the weights to stay identical",
+      );
+  });
+});
+
+describe('ranksOnThisHost', () => {
+  it("reads mpirun's local size, 1 outside mpirun", () => {
+    expect(ranksOnThisHost({ OMPI_COMM_WORLD_LOCAL_SIZE: '4' })).toBe(4);
+    expect(ranksOnThisHost({})).toBe(1);
   });
 });

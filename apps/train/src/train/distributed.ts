@@ -117,6 +117,33 @@ export async function syncSupernet(
     );
 }
 
+/**
+ * Checks that every rank has the same `value` of `what` (the backend, the config), naming the
+ * ranks that differ: ranks that compute differently drift apart, and their weights with them.
+ */
+export async function checkSameOnEveryRank(
+  run: Pick<DistributedRun, 'collective' | 'size'>,
+  what: string,
+  value: string,
+): Promise<void> {
+  if (run.size === 1) return;
+  const values = await allgatherJson(run.collective, value);
+  const differing = values.flatMap((other, peer) => (other === values[0] ? [] : [peer]));
+  if (differing.length > 0)
+    throw new CliUsageError(
+      `${what} differs between ranks: rank 0 has '${values[0]}', ${differing.map((peer) => `rank ${peer} '${values[peer]}'`).join(', ')}; every rank must compute alike for the weights to stay identical`,
+    );
+}
+
+/**
+ * How many ranks mpirun started on this host (`OMPI_COMM_WORLD_LOCAL_SIZE`, 1 outside mpirun):
+ * divide the cores by it for each rank's compute threads.
+ */
+export function ranksOnThisHost(environment: NodeJS.ProcessEnv = process.env): number {
+  const count = Number(environment.OMPI_COMM_WORLD_LOCAL_SIZE);
+  return Number.isInteger(count) && count > 0 ? count : 1;
+}
+
 /** SHA-256 of every variable's values, in name order. */
 export function weightsDigest(variables: ReadonlyMap<string, tf.Variable>): string {
   const hash = createHash('sha256');
