@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "supernas_mpi",
-      "sources": ["native/mpi-addon.cc"],
+      "sources": ["native/mpi-addon.cc", "native/collective-loop.cc"],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except_all"],
       "defines": [
         "NAPI_VERSION=8",
