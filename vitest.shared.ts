@@ -8,6 +8,10 @@ export const sharedConfig = defineConfig({
   resolve: {
     alias: [
       { find: /^@supernas\/elastic\/node$/, replacement: `${packagesDir}elastic/src/io/node.ts` },
+      {
+        find: /^@supernas\/distributed\/tfjs$/,
+        replacement: `${packagesDir}distributed/src/tfjs/index.ts`,
+      },
       { find: /^@supernas\/([a-z-]+)$/, replacement: `${packagesDir}$1/src/index.ts` },
     ],
   },

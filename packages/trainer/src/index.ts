@@ -4,6 +4,7 @@ export { type LrScheduleConfig, warmupCosineLr } from './lr-schedule.js';
 export { NonFiniteWeightsError } from './non-finite-weights-error.js';
 export { type RankBatch, rankByMinibatchLoss } from './rank-by-loss.js';
 export {
+  type DataParallel,
   type DistillationConfig,
   isDecayedParameter,
   resizeBatch,

@@ -13,10 +13,14 @@ export interface RankBatch {
  * The attentive sampler's default ranking: each candidate's cross-entropy on the current
  * mini-batch, without gradients, with batch statistics in BN as during training (as the
  * reference ranks candidates inside its training loop). Lower is better.
+ *
+ * `reduce`, in data-parallel training, combines the scores of every rank (the sum of each
+ * candidate's loss over all ranks' shards), so every rank picks the same candidate.
  */
 export function rankByMinibatchLoss(
   supernet: Supernet,
   currentBatch: () => RankBatch,
+  reduce?: (scores: readonly number[]) => Promise<number[]>,
 ): (archs: readonly ArchConfig[]) => Promise<number[]> {
   return async (archs) => {
     const { images, labels } = currentBatch();
@@ -30,6 +34,6 @@ export function rankByMinibatchLoss(
       scores.push((await loss.data())[0]!);
       loss.dispose();
     }
-    return scores;
+    return reduce === undefined ? scores : reduce(scores);
   };
 }

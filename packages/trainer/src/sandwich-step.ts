@@ -68,6 +68,27 @@ function distillationLoss(
   }
 }
 
+/**
+ * How the step combines the work of several processes that each hold a shard of the global
+ * batch (data-parallel training): `@supernas/distributed/tfjs`'s `dataParallel(collective)` is
+ * one. Every rank runs the same subnets; with this, every rank also takes the same SGD step.
+ */
+export interface DataParallel {
+  readonly rank: number;
+  readonly size: number;
+  /** The mean over ranks of each gradient, as new tensors (the step disposes them). */
+  reduceGradients(gradients: tf.NamedTensorMap): Promise<tf.NamedTensorMap>;
+  /** The mean over ranks of each value: one loss per subnet. */
+  reduceLosses(values: readonly number[]): Promise<number[]>;
+  /** The sum over ranks of each value: the attentive sampler's candidate losses. */
+  reduceCandidateLosses(values: readonly number[]): Promise<number[]>;
+  /**
+   * True on every rank when any rank passes true: ranks stop at the same step (one stopping
+   * alone would leave the others waiting in its next collective).
+   */
+  anyRank(flag: boolean): Promise<boolean>;
+}
+
 export interface SandwichStepInput {
   readonly supernet: Supernet;
   readonly optimizer: Sgd;
@@ -82,6 +103,13 @@ export interface SandwichStepInput {
   /** Seeds this step's dropout / drop-connect masks, so a resumed run replays them. */
   readonly seed: number;
   readonly config: SandwichStepConfig;
+  /**
+   * Data-parallel training: `images` / `labels` are this rank's shard of the global batch. The
+   * summed gradients of all subnets are averaged over the ranks before clipping and the SGD
+   * step, so every rank's weights stay bit-identical; the returned losses are the ranks' mean.
+   * A non-finite loss on any rank throws on every rank, after the losses are reduced.
+   */
+  readonly dataParallel?: DataParallel;
 }
 
 /**
@@ -99,6 +127,7 @@ export async function sandwichStep(input: SandwichStepInput): Promise<SubnetLoss
   for (const [name, variable] of parameters) nameOfVariable.set(variable.name, name);
   const trainable = [...parameters.values()];
 
+  const parallel = input.dataParallel;
   const accumulated = new Map<string, tf.Tensor>();
   const losses: SubnetLoss[] = [];
   let teacher: tf.Tensor2D | undefined;
@@ -135,7 +164,9 @@ export async function sandwichStep(input: SandwichStepInput): Promise<SubnetLoss
       if (isTeacher) teacher = logitsKept;
       const loss = (await value.data())[0]!;
       value.dispose();
-      if (!Number.isFinite(loss)) {
+      // With several ranks, one rank must not stop alone (the others would wait for it in the
+      // next collective): the check runs on the reduced losses below, the same on every rank.
+      if (parallel === undefined && !Number.isFinite(loss)) {
         tf.dispose(Object.values(grads));
         throw new NonFiniteLossError(input.step, index, role, arch, loss);
       }
@@ -151,6 +182,19 @@ export async function sandwichStep(input: SandwichStepInput): Promise<SubnetLoss
           gradient.dispose();
         }
       }
+    }
+    if (parallel !== undefined) {
+      const reduced = await parallel.reduceLosses(losses.map(({ loss }) => loss));
+      for (const [index, loss] of reduced.entries()) {
+        const { role, arch } = losses[index]!;
+        if (!Number.isFinite(loss))
+          throw new NonFiniteLossError(input.step, index, role, arch, loss);
+        losses[index] = { role, arch, loss };
+      }
+      const averaged = await parallel.reduceGradients(Object.fromEntries(accumulated));
+      tf.dispose([...accumulated.values()]);
+      accumulated.clear();
+      for (const [name, gradient] of Object.entries(averaged)) accumulated.set(name, gradient);
     }
     const clipped = new Map<string, tf.Tensor>();
     for (const [name, gradient] of accumulated) {

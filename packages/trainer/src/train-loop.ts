@@ -8,6 +8,7 @@ import { warmupCosineLr } from './lr-schedule.js';
 import { NonFiniteWeightsError } from './non-finite-weights-error.js';
 import { type RankBatch, rankByMinibatchLoss } from './rank-by-loss.js';
 import {
+  type DataParallel,
   type DistillationConfig,
   type SandwichStepConfig,
   type SubnetLoss,
@@ -61,6 +62,7 @@ export interface StepRecord {
   readonly studentLoss: DistillationConfig['kind'];
   readonly imagesPerSecond: number;
   readonly stepSeconds: number;
+  /** Images in the step's global batch: every rank's shard in data-parallel training. */
   readonly batchSize: number;
 }
 
@@ -86,9 +88,18 @@ export interface TrainLoopInput<DataState = unknown> {
   /**
    * Checked between steps: when aborted, the loop checkpoints and returns early. The loop yields
    * to the event loop before each check, so a signal handler (Ctrl-C) runs between steps even
-   * when every tensor read resolves without a macrotask.
+   * when every tensor read resolves without a macrotask. With `dataParallel`, every rank stops at
+   * the same step once any rank's signal is aborted.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Data-parallel training over several processes: `data` yields this rank's shard of each
+   * global batch; gradients and losses are averaged over the ranks (see `sandwichStep`), and the
+   * attentive sampler ranks its candidates on their losses summed over every rank's shard, so
+   * every rank trains the same subnets and holds the same weights. Records report the mean
+   * losses and the global batch. Every rank calls `saveCheckpoint`: let rank 0 write.
+   */
+  readonly dataParallel?: DataParallel;
 }
 
 const requiredNumbers = [
@@ -160,10 +171,15 @@ export async function trainSupernet<DataState>(
   const labelWarmupSteps = config.labelWarmupSteps ?? 0;
   const onLabels: SandwichStepConfig = { ...config, distillation: { kind: 'none' } };
   let current: RankBatch | undefined;
-  const rankLosses = rankByMinibatchLoss(supernet, () => {
-    if (current === undefined) throw new Error('trainSupernet: ranking requested outside a step');
-    return current;
-  });
+  const parallel = input.dataParallel;
+  const rankLosses = rankByMinibatchLoss(
+    supernet,
+    () => {
+      if (current === undefined) throw new Error('trainSupernet: ranking requested outside a step');
+      return current;
+    },
+    parallel === undefined ? undefined : (scores) => parallel.reduceCandidateLosses(scores),
+  );
   let step = input.startStep ?? 0;
   // A ranking loss is a loss: a non-finite one means the weights diverged.
   const rank = async (archs: readonly ArchConfig[]): Promise<number[]> => {
@@ -187,7 +203,8 @@ export async function trainSupernet<DataState>(
   };
   while (step < config.totalSteps) {
     if (input.signal !== undefined) await yieldToEventLoop();
-    if (input.signal?.aborted) {
+    const aborted = input.signal?.aborted ?? false;
+    if (parallel === undefined ? aborted : await parallel.anyRank(aborted)) {
       await save();
       return { steps: step, optimizer, interrupted: true };
     }
@@ -215,6 +232,7 @@ export async function trainSupernet<DataState>(
         step: step + 1,
         seed: config.seed * 1_000_003 + step,
         config: stepConfig,
+        ...(parallel === undefined ? {} : { dataParallel: parallel }),
       });
     } finally {
       current = undefined;
@@ -223,7 +241,7 @@ export async function trainSupernet<DataState>(
     }
     step += 1;
     const stepSeconds = (performance.now() - startedAt) / 1000;
-    const batchSize = batch.shape[0];
+    const batchSize = batch.shape[0] * (parallel?.size ?? 1);
     await input.onStep?.({
       type: 'step',
       step,

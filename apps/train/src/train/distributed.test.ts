@@ -1,0 +1,249 @@
+import {
+  type Collective,
+  type FloatArray,
+  localCollective,
+  type TypedArray,
+} from '@supernas/distributed';
+import type { Supernet } from '@supernas/elastic';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { captureIo } from '../cli-io.js';
+import {
+  allgatherJson,
+  broadcastJson,
+  checkSameOnEveryRank,
+  type DistributedRun,
+  fanOut,
+  ranksOnThisHost,
+  shardBatches,
+  shardBatchSize,
+  shareOf,
+  startDistributedRun,
+  syncSupernet,
+  writerOnly,
+} from './distributed.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/** `size` collectives in one process whose allgather and broadcast meet like real ranks. */
+function inProcessJob(size: number): Collective[] {
+  const rounds = new Map<number, { buffers: TypedArray[]; arrived: number; done: () => void }>();
+  const waits = new Map<number, Promise<void>>();
+  const meet = async (rank: number, sequence: number, buffer: TypedArray) => {
+    if (!rounds.has(sequence)) {
+      let done = () => {};
+      waits.set(sequence, new Promise<void>((resolve) => (done = resolve)));
+      rounds.set(sequence, { buffers: [], arrived: 0, done: () => done() });
+    }
+    const round = rounds.get(sequence)!;
+    round.buffers[rank] = buffer;
+    round.arrived += 1;
+    if (round.arrived === size) round.done();
+    await waits.get(sequence);
+    return round.buffers;
+  };
+  return Array.from({ length: size }, (_, rank) => {
+    let sequence = 0;
+    return {
+      rank,
+      size,
+      transport: 'in-process',
+      async allreduce<T extends FloatArray>(): Promise<T> {
+        throw new Error('not used');
+      },
+      async broadcast<T extends TypedArray>(buffer: T, root = 0): Promise<T> {
+        const buffers = await meet(rank, sequence++, buffer);
+        (buffer as unknown as Uint8Array).set(buffers[root] as unknown as Uint8Array);
+        return buffer;
+      },
+      async allgather<T extends TypedArray>(buffer: T): Promise<T> {
+        const buffers = await meet(rank, sequence++, buffer);
+        const Constructor = buffer.constructor as new (length: number) => T;
+        const gathered = new Constructor(buffer.length * size);
+        buffers.forEach((part, peer) => {
+          (gathered as unknown as Float64Array).set(
+            part as unknown as Float64Array,
+            peer * buffer.length,
+          );
+        });
+        return gathered;
+      },
+      async barrier() {},
+      async close() {},
+    };
+  });
+}
+
+describe('startDistributedRun', () => {
+  it('runs alone outside mpirun, with the single-process trainer path', () => {
+    const io = captureIo();
+    const run = startDistributedRun(io, { environment: {} });
+    expect([run.rank, run.size, run.isWriter, run.collective.transport]).toEqual([
+      0,
+      1,
+      true,
+      'local',
+    ]);
+    expect(run.dataParallel).toBeUndefined();
+    expect(run.io).toBe(io);
+    expect(io.out()).toBe('');
+  });
+});
+
+describe('shardBatchSize', () => {
+  it('splits the global batch evenly or says which multiple to use', () => {
+    expect(shardBatchSize(64, 4)).toBe(16);
+    expect(() => shardBatchSize(10, 4)).toThrow(
+      'data.batchSize 10 does not split into 4 equal shards (one per rank): use a multiple of 4',
+    );
+  });
+});
+
+describe('shardBatches', () => {
+  const source = () => {
+    let step = 0;
+    return {
+      async next() {
+        step += 1;
+        // 4 one-pixel images: values step*10 + row, labels = row.
+        return {
+          images: Float32Array.from([0, 1, 2, 3], (row) => step * 10 + row),
+          labels: Int32Array.from([0, 1, 2, 3]),
+          shape: [4, 1, 1, 1] as const,
+        };
+      },
+      state: () => ({ step }),
+    };
+  };
+
+  it("gives each rank its rows of every global batch, keeping the global source's state", async () => {
+    const first = shardBatches(source(), 1, 2);
+    const batch = await first.next();
+    expect(Array.from(batch!.images)).toEqual([12, 13]);
+    expect(Array.from(batch!.labels)).toEqual([2, 3]);
+    expect(batch!.shape).toEqual([2, 1, 1, 1]);
+    expect(first.state()).toEqual({ step: 1 });
+    const second = await first.next();
+    expect(Array.from(second!.images)).toEqual([22, 23]);
+  });
+
+  it('hands a job of one the source itself', () => {
+    const whole = source();
+    expect(shardBatches(whole, 0, 1)).toBe(whole);
+  });
+});
+
+describe('shareOf', () => {
+  it('fans items out round robin', () => {
+    expect(shareOf(['a', 'b', 'c', 'd', 'e'], 1, 2)).toEqual(['b', 'd']);
+    expect(shareOf(['a', 'b', 'c'], 0, 1)).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('allgatherJson and broadcastJson', () => {
+  it('gather values of different lengths in rank order', async () => {
+    const job = inProcessJob(3);
+    const values = [{ top1: 0.5 }, { top1: 0.75, label: 'mid-1' }, []];
+    const gathered = await Promise.all(
+      job.map((collective, rank) => allgatherJson(collective, values[rank])),
+    );
+    for (const result of gathered) expect(result).toEqual(values);
+  });
+
+  it("broadcast the root's value", async () => {
+    const job = inProcessJob(2);
+    const received = await Promise.all(
+      job.map((collective, rank) =>
+        broadcastJson(collective, rank === 1 ? { samplerState: [1, 2] } : null, 1),
+      ),
+    );
+    expect(received).toEqual([{ samplerState: [1, 2] }, { samplerState: [1, 2] }]);
+  });
+
+  it('work on a job of one', async () => {
+    expect(await allgatherJson(localCollective(), 'x')).toEqual(['x']);
+    expect(await broadcastJson(localCollective(), { a: 1 })).toEqual({ a: 1 });
+  });
+});
+
+describe('syncSupernet', () => {
+  it('names the ranks whose restored weights differ from rank 0', async () => {
+    const job = inProcessJob(3);
+    const supernets = [1, 1, 2].map(
+      (value) =>
+        ({ variables: new Map([['w', tf.variable(tf.fill([3], value))]]) }) as unknown as Supernet,
+    );
+    const runs = job.map(
+      (collective, rank) => ({ collective, rank, size: 3 }) as unknown as DistributedRun,
+    );
+    const outcomes = await Promise.all(
+      runs.map((run, rank) =>
+        syncSupernet(supernets[rank]!, run, 'check').catch((error: Error) => error.message),
+      ),
+    );
+    for (const outcome of outcomes)
+      expect(outcome).toBe(
+        "rank 2 restored different weights from rank 0's: every rank must read the same checkpoint (a shared folder)",
+      );
+    for (const supernet of supernets) tf.dispose([...supernet.variables.values()]);
+  });
+});
+
+describe('fanOut', () => {
+  it('runs each item on one rank and gives every rank all results in order', async () => {
+    const job = inProcessJob(2);
+    const items = ['min', 'mid-1', 'mid-2', 'max'];
+    const ranAt: string[] = [];
+    const results = await Promise.all(
+      job.map((collective, rank) =>
+        fanOut({ collective, rank, size: 2 }, items, async (label, index) => {
+          ranAt.push(`${label}@${rank}`);
+          return { label, index, top1: index / 10 };
+        }),
+      ),
+    );
+    expect(ranAt.sort()).toEqual(['max@1', 'mid-1@1', 'mid-2@0', 'min@0']);
+    const expected = items.map((label, index) => ({ label, index, top1: index / 10 }));
+    expect(results).toEqual([expected, expected]);
+  });
+});
+
+describe('writerOnly', () => {
+  it('acts on rank 0 only', async () => {
+    const written: string[] = [];
+    const write = (text: string) => {
+      written.push(text);
+    };
+    await writerOnly({ isWriter: true }, write)('rank 0');
+    await writerOnly({ isWriter: false }, write)('rank 1');
+    expect(written).toEqual(['rank 0']);
+  });
+});
+
+describe('checkSameOnEveryRank', () => {
+  it('names the ranks that differ from rank 0', async () => {
+    const job = inProcessJob(3);
+    const backends = ['native', 'native', 'cpu'];
+    const outcomes = await Promise.all(
+      job.map((collective, rank) =>
+        checkSameOnEveryRank({ collective, size: 3 }, 'backend', backends[rank]!).catch(
+          (error: Error) => error.message,
+        ),
+      ),
+    );
+    for (const outcome of outcomes)
+      expect(outcome).toBe(
+        "backend differs between ranks: rank 0 has 'native', rank 2 'cpu'; every rank must compute alike for the weights to stay identical",
+      );
+  });
+});
+
+describe('ranksOnThisHost', () => {
+  it("reads mpirun's local size, 1 outside mpirun", () => {
+    expect(ranksOnThisHost({ OMPI_COMM_WORLD_LOCAL_SIZE: '4' })).toBe(4);
+    expect(ranksOnThisHost({})).toBe(1);
+  });
+});

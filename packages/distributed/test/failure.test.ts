@@ -1,0 +1,43 @@
+import { expect, it } from 'vitest';
+import { describeWithMpi, runUnderMpirun } from './mpi-harness.js';
+
+describeWithMpi('a rank that dies or hangs', () => {
+  it('ends the job when a rank is killed, and the survivor names the missing rank', () => {
+    const run = runUnderMpirun('failure.mjs', { args: ['kill', '20'], timeoutMs: 60_000 });
+    expect(run.status).not.toBe(0);
+    expect(run.status).not.toBeNull(); // ended by itself, not by the harness' timeout
+    expect(run.seconds).toBeLessThan(20);
+    // mpirun names the dead rank; the survivor says what it was waiting in and for whom.
+    expect(run.stderr).toMatch(/process rank 1 .*exited on signal 9/);
+    expect(run.stderr).toMatch(
+      /rank 0 of 2: terminated by SIGTERM after waiting [\d.]+ s in allreduce #1; rank 1 never reached it/,
+    );
+  });
+
+  it('ends the job with the hung rank named once the watchdog times out', () => {
+    const run = runUnderMpirun('failure.mjs', { args: ['hang', '3'], timeoutMs: 60_000 });
+    expect(run.status).not.toBe(0);
+    expect(run.status).not.toBeNull();
+    expect(run.seconds).toBeLessThan(30);
+    expect(run.stderr).toMatch(
+      /rank 0 of 2: allreduce #1 did not complete within 3\.\d s; waiting for rank 1 \(last at #0\): never reached #1/,
+    );
+  });
+
+  it("rejects with the timeout's details when asked to throw, and the job still ends", () => {
+    const run = runUnderMpirun('failure.mjs', { args: ['hang-throw', '2'], timeoutMs: 60_000 });
+    expect(run.status).toBe(3);
+    expect(run.seconds).toBeLessThan(30);
+    expect(run.results).toHaveLength(1);
+    const [result] = run.results;
+    expect(result!.code).toBe('collective_timeout');
+    expect(result!.details).toMatchObject({
+      rank: 0,
+      size: 2,
+      operation: 'allreduce',
+      sequence: 1,
+      missingRanks: [1],
+      lastSeen: [-1, 0],
+    });
+  });
+});

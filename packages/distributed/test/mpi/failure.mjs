@@ -1,0 +1,31 @@
+// Under mpirun: rank 1 fails before the second collective, as `node failure.mjs <mode>` says:
+// `kill` (SIGKILL, as the OOM killer would), `hang` (a busy JS loop, as a deadlock would), or
+// `hang-throw` (a hang, with the survivors set to reject instead of aborting the job).
+import { mpiCollective } from '../../dist/index.js';
+import { writeResult } from './result.mjs';
+
+const mode = process.argv[2];
+const timeoutSeconds = Number(process.argv[3] ?? 20);
+const collective = mpiCollective({
+  timeoutSeconds,
+  onFailure: mode === 'hang-throw' ? 'throw' : 'abort',
+});
+await collective.allreduce(new Float32Array(1000), 'sum');
+if (collective.rank === 1) {
+  if (mode === 'kill') process.kill(process.pid, 'SIGKILL');
+  if (mode === 'hang' || mode === 'hang-throw') {
+    const until = Date.now() + 120_000;
+    while (Date.now() < until) {
+      // a rank stuck in its own work never reaches the next collective
+    }
+  }
+}
+try {
+  await collective.allreduce(new Float32Array(1000), 'sum');
+} catch (error) {
+  writeResult({ rank: collective.rank, code: error.code, details: error.details });
+  // The timed-out collective is still pending inside MPI: exit without finalizing, non-zero,
+  // and mpirun ends the other ranks.
+  process.exit(3);
+}
+await collective.close();
