@@ -134,8 +134,9 @@ export class ConfigError extends Error {
     readonly source: string,
     readonly issues: ReadonlyArray<{ readonly path: string; readonly message: string }>,
   ) {
+    // One line, as the CLI prints every input error: issues separated by semicolons.
     super(
-      `Invalid config ${source}:\n${issues.map((issue) => `  - ${issue.path}: ${issue.message}`).join('\n')}`,
+      `Invalid config ${source}: ${issues.map((issue) => `${issue.path}: ${issue.message.replace(/\s*\n\s*/g, ' ')}`).join('; ')}`,
     );
   }
 }
