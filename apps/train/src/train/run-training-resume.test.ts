@@ -246,6 +246,16 @@ describe('runTraining on paths and runs it cannot use', () => {
       expect([...values].every(Number.isFinite), name).toBe(true);
   });
 
+  it('import-torch --out under /proc fails before PyTorch runs', async () => {
+    const io = captureIo();
+    expect(
+      await runCli(['import-torch', '/nowhere.pth', '--space', 'tiny', '--out', '/proc/x'], io),
+    ).toBe(1);
+    expect(io.err()).toBe(
+      'error: --out /proc/x cannot be used: it is under /proc, a kernel file system, not storage\n',
+    );
+  });
+
   it('calibrate --out under /proc fails before loading anything', async () => {
     const io = captureIo();
     expect(
