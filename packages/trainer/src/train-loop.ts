@@ -227,6 +227,7 @@ export async function trainSupernet<DataState>(
         step: step + 1,
         seed: config.seed * 1_000_003 + step,
         config: stepConfig,
+        ...(input.signal === undefined ? {} : { betweenSubnets: yieldToEventLoop }),
       });
     } finally {
       current = undefined;
