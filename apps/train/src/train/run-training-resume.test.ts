@@ -52,19 +52,20 @@ describe('runTraining resumed', () => {
 
   it('after a crash, ends with the files of an uninterrupted run: no duplicate records, whole-epoch means, summed time', async () => {
     const runDir = join(await root, 'crashed');
-    // A crash after step 5's record, whose last checkpoint is step 4's.
+    // A crash after step 3's record, mid-epoch, whose last checkpoint is step 2's: the epoch
+    // record at step 4 must still average steps 1 to 4.
     await expect(
       runTraining({
         config,
         runDir,
         io: captureIo(),
         onStep: (record) => {
-          if (record.step === 5) throw new Error('simulated crash');
+          if (record.step === 3) throw new Error('simulated crash');
         },
       }),
     ).rejects.toThrow('simulated crash');
     const beforeResume = await checkpointOf(runDir);
-    expect(beforeResume.step).toBe(4);
+    expect(beforeResume.step).toBe(2);
     const secondsAtCheckpoint = beforeResume.metadata.trainSeconds as number;
     expect(secondsAtCheckpoint).toBeGreaterThan(0);
 
