@@ -110,6 +110,11 @@ export interface SandwichStepInput {
    * A non-finite loss on any rank throws on every rank, after the losses are reduced.
    */
   readonly dataParallel?: DataParallel;
+  /**
+   * Awaited between subnets: the training loop lets the event loop run there, so a signal
+   * handler (a second Ctrl-C) runs within one subnet's pass rather than after the whole step.
+   */
+  readonly betweenSubnets?: () => Promise<void>;
 }
 
 /**
@@ -133,6 +138,7 @@ export async function sandwichStep(input: SandwichStepInput): Promise<SubnetLoss
   let teacher: tf.Tensor2D | undefined;
   try {
     for (let index = 0; index < archs.length; index++) {
+      if (index > 0) await input.betweenSubnets?.();
       const arch = archs[index]!;
       const role = roleOf(index, archs.length);
       const isTeacher = index === 0;

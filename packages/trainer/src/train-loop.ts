@@ -233,6 +233,7 @@ export async function trainSupernet<DataState>(
         seed: config.seed * 1_000_003 + step,
         config: stepConfig,
         ...(parallel === undefined ? {} : { dataParallel: parallel }),
+        ...(input.signal === undefined ? {} : { betweenSubnets: yieldToEventLoop }),
       });
     } finally {
       current = undefined;

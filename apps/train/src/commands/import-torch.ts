@@ -10,6 +10,8 @@ import { getSearchSpace, presetNames, type SearchSpace } from '@supernas/search-
 import * as tf from '@tensorflow/tfjs-core';
 import type { Command } from 'commander';
 import { type CliIo, processIo } from '../cli-io.js';
+import { withFileErrors } from '../run/run-file-error.js';
+import { ensureWritableDirectory } from '../run/writable-directory.js';
 
 interface ImportTorchOptions {
   readonly space: string;
@@ -77,6 +79,9 @@ export async function importTorchCheckpoint(
   io: CliIo = processIo,
 ): Promise<{ readonly tensors: number; readonly parameters: number }> {
   const space = await readSpace(options.space);
+  // Before PyTorch runs: a folder that cannot be written fails in a second.
+  await ensureWritableDirectory(options.out, '--out');
+  if (options.dumpDir !== undefined) await ensureWritableDirectory(options.dumpDir, '--dump-dir');
   const tool = importTorchTool();
   if (!existsSync(tool)) {
     throw new TorchImportError(
@@ -94,9 +99,11 @@ export async function importTorchCheckpoint(
     await ensureBackend();
     const supernet = await importTorchDump(dumpDir, { space });
     try {
-      await saveSupernet(supernet, fileSystemHandler(options.out), {
-        metadata: { importedFrom: resolve(checkpoint), converter: 'tools/import_torch.py' },
-      });
+      await withFileErrors('the checkpoint in', options.out, () =>
+        saveSupernet(supernet, fileSystemHandler(options.out), {
+          metadata: { importedFrom: resolve(checkpoint), converter: 'tools/import_torch.py' },
+        }),
+      );
       let parameters = 0;
       for (const name of supernet.trainableNames)
         parameters += supernet.variables.get(name)?.size ?? 0;

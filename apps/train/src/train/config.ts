@@ -142,8 +142,9 @@ export class ConfigError extends SupernasError {
     readonly source: string,
     readonly issues: ReadonlyArray<{ readonly path: string; readonly message: string }>,
   ) {
+    // One line, as the CLI prints every input error: issues separated by semicolons.
     super(
-      `Invalid config ${source}: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
+      `Invalid config ${source}: ${issues.map((issue) => `${issue.path}: ${issue.message.replace(/\s*\n\s*/g, ' ')}`).join('; ')}`,
       { code: 'config' },
     );
   }

@@ -15,6 +15,14 @@ export interface SubnetResult {
   readonly examples: number;
 }
 
+/**
+ * The most test images one forward pass takes, whatever `evaluation.batchSize` reads at once:
+ * measured on the default job (native backend), the process peaked at 2.2 GB evaluating in
+ * passes of 500 and at 1.25 GB in passes of 100 (bench/memory-soak.bench.mjs). Inference BN uses
+ * the calibrated statistics, so the passes' size does not change a prediction.
+ */
+export const evaluationChunkSize = 100;
+
 export interface EvaluationOptions extends CalibrationOptions {
   readonly batchSize: number;
 }
@@ -44,14 +52,25 @@ export async function evaluateSubnet(
     batch !== null;
     batch = await test.next(arch.resolution)
   ) {
-    const predictions = tf.tidy(() => {
-      const images = tf.tensor4d(batch!.images, [...batch!.shape]);
-      return tf.argMax(supernet.apply(images, arch, { training: false }), 1);
-    });
-    const predicted = (await predictions.data()) as Int32Array;
-    predictions.dispose();
-    for (let i = 0; i < predicted.length; i++) if (predicted[i] === batch.labels[i]) correct++;
-    seen += predicted.length;
+    const [count, height, width, channels] = batch.shape;
+    const perImage = height * width * channels;
+    for (let start = 0; start < count; start += evaluationChunkSize) {
+      const end = Math.min(count, start + evaluationChunkSize);
+      const predictions = tf.tidy(() => {
+        const images = tf.tensor4d(batch!.images.subarray(start * perImage, end * perImage), [
+          end - start,
+          height,
+          width,
+          channels,
+        ]);
+        return tf.argMax(supernet.apply(images, arch, { training: false }), 1);
+      });
+      const predicted = (await predictions.data()) as Int32Array;
+      predictions.dispose();
+      for (let i = 0; i < predicted.length; i++)
+        if (predicted[i] === batch.labels[start + i]) correct++;
+    }
+    seen += count;
   }
   const { flops, params } = countFlops(supernet.space, arch, {
     numClasses: supernet.numClasses,

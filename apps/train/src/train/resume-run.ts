@@ -12,7 +12,13 @@ import type { BackendChoice } from '../backend.js';
 import { CliUsageError } from '../cli-usage-error.js';
 import { atomicWrite } from '../run/atomic-write.js';
 import { parseTrainConfig, type TrainRunConfig } from './config.js';
-import { readRunCheckpoint, readRunConfig, requireCheckpoint, runFiles } from './run-folder.js';
+import {
+  readRunCheckpoint,
+  readRunConfig,
+  removeCheckpointLeftovers,
+  requireCheckpoint,
+  runFiles,
+} from './run-folder.js';
 
 /** What a resumed run may change: the backend, and the steps (to extend the run). */
 export interface ResumeOverrides {
@@ -69,6 +75,8 @@ export async function restoreRun(
 ): Promise<ResumeState> {
   const checkpoint = await readRunCheckpoint<Checkpoint>(runDir, 'Cannot resume');
   try {
+    // The checkpoint loaded: whatever else a killed save left beside it is garbage.
+    await removeCheckpointLeftovers(runDir);
     if (checkpoint.step > trainConfig.totalSteps) {
       throw new CliUsageError(
         `Cannot resume ${runDir} with ${trainConfig.totalSteps} steps: its checkpoint is at step ${checkpoint.step}; give --steps ${checkpoint.step} or more`,

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadCheckpoint } from '@supernas/elastic';
 import { fileSystemHandler, ModelFileError } from '@supernas/elastic/node';
@@ -70,4 +70,24 @@ export async function readRunCheckpoint<T>(
       throw new RunFileError(`${action}: ${error.message}`, error.path, error);
     throw error;
   }
+}
+
+/**
+ * Removes what a save killed half-way leaves beside the checkpoint: temp files (`.*.partial`)
+ * and a weights file that model.json does not name (written, but never committed). The
+ * checkpoint itself is untouched. Returns the names removed.
+ */
+export async function removeCheckpointLeftovers(runDir: string): Promise<string[]> {
+  const { checkpoint, checkpointModel } = runFiles(runDir);
+  const model = JSON.parse(await readFile(checkpointModel, 'utf8')) as {
+    weightsManifest?: Array<{ paths?: string[] }>;
+  };
+  const referenced = new Set((model.weightsManifest ?? []).flatMap((group) => group.paths ?? []));
+  const leftovers = (await readdir(checkpoint)).filter(
+    (name) =>
+      (name.startsWith('.') && name.endsWith('.partial')) ||
+      (/^weights\.[0-9a-f]+\.bin$/.test(name) && !referenced.has(name)),
+  );
+  await Promise.all(leftovers.map((name) => rm(join(checkpoint, name), { force: true })));
+  return leftovers;
 }

@@ -52,19 +52,20 @@ describe('runTraining resumed', () => {
 
   it('after a crash, ends with the files of an uninterrupted run: no duplicate records, whole-epoch means, summed time', async () => {
     const runDir = join(await root, 'crashed');
-    // A crash after step 5's record, whose last checkpoint is step 4's.
+    // A crash after step 3's record, mid-epoch, whose last checkpoint is step 2's: the epoch
+    // record at step 4 must still average steps 1 to 4.
     await expect(
       runTraining({
         config,
         runDir,
         io: captureIo(),
         onStep: (record) => {
-          if (record.step === 5) throw new Error('simulated crash');
+          if (record.step === 3) throw new Error('simulated crash');
         },
       }),
     ).rejects.toThrow('simulated crash');
     const beforeResume = await checkpointOf(runDir);
-    expect(beforeResume.step).toBe(4);
+    expect(beforeResume.step).toBe(2);
     const secondsAtCheckpoint = beforeResume.metadata.trainSeconds as number;
     expect(secondsAtCheckpoint).toBeGreaterThan(0);
 
@@ -244,6 +245,16 @@ describe('runTraining on paths and runs it cannot use', () => {
     expect(step).toBeLessThanOrEqual(lastStep);
     for (const [name, values] of weights)
       expect([...values].every(Number.isFinite), name).toBe(true);
+  });
+
+  it('import-torch --out under /proc fails before PyTorch runs', async () => {
+    const io = captureIo();
+    expect(
+      await runCli(['import-torch', '/nowhere.pth', '--space', 'tiny', '--out', '/proc/x'], io),
+    ).toBe(1);
+    expect(io.err()).toBe(
+      'error: --out /proc/x cannot be used: it is under /proc, a kernel file system, not storage\n',
+    );
   });
 
   it('calibrate --out under /proc fails before loading anything', async () => {
