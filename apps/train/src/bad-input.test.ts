@@ -132,7 +132,7 @@ describe('bad input reaches the user as one line', () => {
     const model = join(missing, 'checkpoint', 'model.json');
     expectOneLine(
       await run(['eval', '--run', missing, '--preset', 'min']),
-      `${missing} has no checkpoint (${model} does not exist): train it with supernas train first`,
+      `Cannot open run ${missing}: ${missing} has no checkpoint (${model} does not exist): the run stopped before its first checkpoint; start it again`,
     );
     const corrupt = await writeFiles(join(root, 'elastic-corrupt'), {
       'config.json': JSON.stringify(parseTrainConfig(runConfig)),
@@ -179,7 +179,9 @@ describe('bad input reaches the user as one line', () => {
     const dir = await writeFiles(join(root, 'broken-run'), { 'config.json': '{"space": "tiny",' });
     expectOneLine(
       await run(['eval', '--run', dir, '--preset', 'min']),
-      new RegExp(`^error: ${join(dir, 'config.json')} is not valid JSON: `),
+      new RegExp(
+        `^error: Cannot open run ${dir}: ${join(dir, 'config.json')} is not valid JSON \\(`,
+      ),
     );
   });
 
@@ -202,7 +204,7 @@ describe('bad input reaches the user as one line', () => {
       const result = await run(args);
       expect(result.code).toBe(1);
       expect(result.err).toContain(
-        `error: CliUsageError: ${join(broken, 'config.json')} is not valid JSON`,
+        `error: CliUsageError: Cannot open run ${broken}: ${join(broken, 'config.json')} is not valid JSON`,
       );
       expect(result.err).toMatch(/^\s+at /m);
       expect(result.err).toContain('\ncode: cli_usage\n');

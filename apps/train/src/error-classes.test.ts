@@ -14,6 +14,7 @@ import * as wasmBackprop from '@supernas/wasm-backprop';
 import { describe, expect, it } from 'vitest';
 import * as backend from './backend.js';
 import * as cliUsage from './cli-usage-error.js';
+import * as runFile from './run/run-file-error.js';
 import * as config from './train/config.js';
 
 const modules: Record<string, Record<string, unknown>> = {
@@ -29,7 +30,7 @@ const modules: Record<string, Record<string, unknown>> = {
   '@supernas/search': search,
   '@supernas/wasm-backprop': wasmBackprop,
   '@supernas/backend-native': backendNative,
-  'apps/train': { ...backend, ...cliUsage, ...config },
+  'apps/train': { ...backend, ...cliUsage, ...config, ...runFile },
 };
 
 type ErrorClass = abstract new (...args: never[]) => Error;
@@ -78,6 +79,11 @@ const instances: Array<[Error, string]> = [
   [new data.ImageDecodeError('/x/a.png', new Error('corrupt')), 'image_decode'],
   [new data.InvalidDataOptionError('batchSize', 0, 'a positive integer'), 'invalid_data_option'],
   [new trainer.TrainerConfigError('momentum', 1, 'a number in [0, 1)'), 'trainer_config'],
+  [new trainer.NonFiniteWeightsError(3, 'blocks.0.conv.weight', Number.NaN), 'non_finite_weights'],
+  [
+    new runFile.RunFileError('Cannot resume: no checkpoint', '/x/checkpoint/model.json'),
+    'run_file',
+  ],
   [new trainer.NonFiniteLossError(3, 0, 'max', arch, Number.NaN), 'non_finite_loss'],
   [
     new wasmBackprop.UnsupportedConvolutionError('Conv2DBackpropFilter', 'dilations', 2, '1'),

@@ -145,7 +145,7 @@ describe('supernas export', () => {
     );
     expect(code).toBe(1);
     expect(io.err().trim()).toBe(
-      `error: ${empty} has no checkpoint (${join(empty, 'checkpoint', 'model.json')} does not exist): train it with supernas train first`,
+      `error: Cannot open run ${empty}: ${empty} has no checkpoint (${join(empty, 'checkpoint', 'model.json')} does not exist): the run stopped before its first checkpoint; start it again`,
     );
   });
 
