@@ -49,6 +49,19 @@ export interface DescribeForBackendsOptions {
  * it. A backend that cannot load here is a visible skip, or a failure when `SUPERNAS_REQUIRE`
  * names it.
  */
+/**
+ * Why suites on `backendName` are skipped here (it cannot load and SUPERNAS_REQUIRE does not
+ * name it), or undefined when they run; throws when it cannot load but is required.
+ */
+export function backendSkipReason(backendName: string): string | undefined {
+  const backend = testBackends.get(backendName);
+  if (backend === undefined) return undefined;
+  const missingReason = backend.unavailableReason();
+  return requireOrSkip(backend.requirement ?? (backendName as Requirement), missingReason)
+    ? undefined
+    : missingReason;
+}
+
 export function describeForBackends(
   backendNames: readonly string[],
   name: string,
@@ -64,9 +77,9 @@ export function describeForBackends(
       );
     }
     const title = `${name} [${backendName}]`;
-    const missingReason = backend.unavailableReason();
-    if (!requireOrSkip(backend.requirement ?? (backendName as Requirement), missingReason)) {
-      describe.skip(`${title} (skipped: ${missingReason})`, () => body(backendName));
+    const skipReason = backendSkipReason(backendName);
+    if (skipReason !== undefined) {
+      describe.skip(`${title} (skipped: ${skipReason})`, () => body(backendName));
       continue;
     }
     describe(title, () => {

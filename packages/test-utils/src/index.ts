@@ -1,4 +1,5 @@
 export {
+  backendSkipReason,
   type DescribeForBackendsOptions,
   describeForBackends,
   registerTestBackend,
