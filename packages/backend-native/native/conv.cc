@@ -128,10 +128,12 @@ dnnl::convolution_forward::desc forwardDesc(const ConvGeometry& g, bool withBias
                                          g.dst(), g.strides(), g.dilates(), g.padL(), g.padR());
 }
 
-// Codes shared with src/kernels/activation.ts.
+// Codes shared with src/kernels/activation.ts. Relu and relu6 run after the primitive
+// (applyActivation): as post-ops they would turn NaN into 0.
 dnnl::primitive_attr activationAttr(int activation, float alpha) {
   dnnl::primitive_attr attr;
   dnnl::post_ops ops;
+  if (!activationKeepsNaNInOneDnn(activation)) activation = 0;
   switch (activation) {
     case 0: break;
     case 1: ops.append_eltwise(1.f, algorithm::eltwise_relu, 0.f, 0.f); break;
@@ -223,6 +225,7 @@ Napi::Value convForward(const Napi::CallbackInfo& info) {
   if (bias) args[DNNL_ARG_BIAS] = memory({{g.outChannels}, dt::f32, tag::x}, cpuEngine(), bias);
   entry->primitive.execute(stream, args);
   stream.wait();
+  if (!activationKeepsNaNInOneDnn(activation)) applyActivation(y, y, g.dstSize(), activation, alpha);
   return info.Env().Undefined();
 }
 
