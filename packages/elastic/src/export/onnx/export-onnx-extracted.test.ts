@@ -17,46 +17,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSupernet } from '../../create-supernet.js';
 import { disposeStaticSubnet } from '../../dispose-static-subnet.js';
 import { extractSubnet } from '../../extract-subnet.js';
-import { randomizeVariables } from '../../io/test-utils/randomize-variables.js';
 import { runStaticSubnet } from '../../run-static-subnet.js';
 import { atResolution, useCpu } from '../../test-utils/elastic-fixtures.js';
 import type { Supernet } from '../../types.js';
 import { exportOnnx } from './export-onnx.js';
+import { expectSameLogits, randomizeDamped } from './test-utils/expect-same-logits.js';
 import { maxAbsoluteDifference, runOnnx } from './test-utils/run-onnx.js';
-
-/**
- * Random BN statistics and affines, with each block's last BN gamma near 0.3: undamped residual
- * branches make a deep random subnet chaotic, and float32 rounding alone then moves its logits
- * by more than any tolerance.
- */
-function randomizeDamped(supernet: Supernet, seed: number): void {
-  randomizeVariables(supernet, seed);
-  for (const [name, variable] of supernet.variables) {
-    if (name.includes('.point_linear.bn.') && name.endsWith('.weight'))
-      tf.tidy(() => variable.assign(tf.mul(variable, 0.3)));
-  }
-}
-
-async function expectSameLogits(supernet: Supernet, arch: ArchConfig, seed: number) {
-  const before = tf.memory().numTensors;
-  const subnet = extractSubnet(supernet, arch);
-  const { resolution } = arch;
-  const input = tf.randomNormal([2, resolution, resolution, 3], 0, 1, 'float32', seed);
-  const expected = runStaticSubnet(subnet, input as tf.Tensor4D);
-  const actual = await runOnnx(await exportOnnx(subnet), input);
-  expect(actual.shape).toEqual(expected.shape);
-  const difference = maxAbsoluteDifference(actual, expected);
-  const scale = tf.tidy(() => tf.max(tf.abs(expected)).dataSync()[0] as number);
-  console.info(
-    `exportOnnx ${supernet.space.name} r${resolution}: max |onnx - runStaticSubnet| ${difference.toExponential(2)} (max |logit| ${scale.toFixed(2)})`,
-  );
-  expect(difference).toBeLessThan(1e-4);
-  // Random weights give small logits: the relative bound keeps the check meaningful.
-  expect(difference / scale).toBeLessThan(1e-5);
-  tf.dispose([input, expected, actual]);
-  disposeStaticSubnet(subnet);
-  expect(tf.memory().numTensors).toBe(before);
-}
 
 describe('exportOnnx on extracted subnets', () => {
   beforeAll(async () => {
@@ -81,7 +47,7 @@ describe('exportOnnx on extracted subnets', () => {
     ];
     for (const [label, arch] of archs) {
       it(`gives runStaticSubnet's logits within 1e-4 in onnxruntime (${label} arch)`, async () => {
-        await expectSameLogits(supernet, arch, 6);
+        await expectSameLogits(supernet, arch, 6, runOnnx, 'onnxruntime-node');
       });
     }
 
@@ -145,7 +111,7 @@ const ort = require(${JSON.stringify(onnxruntime)});
         kernelSize: [3, 3, 3, 3, 3, 3, 3],
         expandRatio: [1, 4, 4, 4, 4, 6, 6],
       };
-      await expectSameLogits(supernet, a0, 9);
+      await expectSameLogits(supernet, a0, 9, runOnnx, 'onnxruntime-node');
     } finally {
       supernet.dispose();
     }
