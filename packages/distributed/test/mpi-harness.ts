@@ -3,7 +3,6 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, it } from 'vitest';
 import { addonPath } from '../src/load-addon.js';
 
 const distIndex = fileURLToPath(new URL('../dist/index.js', import.meta.url));
@@ -12,7 +11,10 @@ const trainerIndex = fileURLToPath(
   new URL('../node_modules/@supernas/trainer/dist/index.js', import.meta.url),
 );
 
-/** Why the mpirun tests cannot run here, or undefined when they can. */
+/**
+ * Why the mpirun tests cannot run here, or undefined when they can: the reason
+ * `describeRequiring('mpi', ...)` gives when it skips, or fails under `SUPERNAS_REQUIRE=mpi`.
+ */
 export function mpiMissingReason(): string | undefined {
   const version = spawnSync('mpirun', ['--version'], { encoding: 'utf8' });
   if (version.error !== undefined || version.status !== 0)
@@ -24,32 +26,6 @@ export function mpiMissingReason(): string | undefined {
   if (!existsSync(trainerIndex))
     return 'the packages it trains with are not built; run `pnpm turbo run build --filter=@supernas/distributed`';
   return undefined;
-}
-
-/** True when `SUPERNAS_REQUIRE` (comma-separated) lists `mpi`: missing MPI then fails the suite. */
-export function mpiRequired(environment = process.env): boolean {
-  return (environment.SUPERNAS_REQUIRE ?? '')
-    .split(/[\s,]+/)
-    .some((item) => item.toLowerCase() === 'mpi');
-}
-
-/**
- * `describe` for tests that run under mpirun: skipped where MPI is missing, unless
- * `SUPERNAS_REQUIRE` includes `mpi`, where the missing MPI is a failure that names the fix.
- */
-export function describeWithMpi(name: string, body: () => void): void {
-  const reason = mpiMissingReason();
-  if (reason === undefined) {
-    describe(name, body);
-  } else if (mpiRequired()) {
-    describe(name, () => {
-      it('has MPI (SUPERNAS_REQUIRE includes mpi)', () => {
-        throw new Error(`MPI is required but unavailable: ${reason}`);
-      });
-    });
-  } else {
-    describe.skip(`${name} (skipped: ${reason})`, body);
-  }
 }
 
 export interface MpiRun {
