@@ -23,6 +23,7 @@ import type { Supernet } from '../../types.js';
 import { exportOnnx } from './export-onnx.js';
 import { expectSameLogits, randomizeDamped } from './test-utils/expect-same-logits.js';
 import { maxAbsoluteDifference, runOnnx } from './test-utils/run-onnx.js';
+import { runOnnxWeb } from './test-utils/run-onnx-web.js';
 
 describe('exportOnnx on extracted subnets', () => {
   beforeAll(async () => {
@@ -45,10 +46,18 @@ describe('exportOnnx on extracted subnets', () => {
       ['min', minArch(tinySpace)],
       ['random', sampleArch(tinySpace, createRng(21))],
     ];
-    for (const [label, arch] of archs) {
-      it(`gives runStaticSubnet's logits within 1e-4 in onnxruntime (${label} arch)`, async () => {
-        await expectSameLogits(supernet, arch, 6, runOnnx, 'onnxruntime-node');
-      });
+    // Issue #11: the same file runs unchanged in onnxruntime-node and in onnxruntime-web, here
+    // its wasm execution provider under Node (the wasm binary a browser loads).
+    const runtimes = [
+      ['onnxruntime-node', runOnnx],
+      ['onnxruntime-web', runOnnxWeb],
+    ] as const;
+    for (const [runtime, run] of runtimes) {
+      for (const [label, arch] of archs) {
+        it(`gives runStaticSubnet's logits within 1e-4 in ${runtime} (${label} arch)`, async () => {
+          await expectSameLogits(supernet, arch, 6, run, runtime);
+        });
+      }
     }
 
     it('loads from disk in a process that imports only onnxruntime-node', async () => {
@@ -98,6 +107,17 @@ const ort = require(${JSON.stringify(onnxruntime)});
       }
     });
   });
+
+  it('gives runStaticSubnet logits within 1e-4 in onnxruntime-web for the attentivenas min subnet at 96 px', async () => {
+    const space = atResolution(attentivenasSpace, 96);
+    const supernet = createSupernet(space, { numClasses: 10, seed: 5 });
+    try {
+      randomizeDamped(supernet, 7);
+      await expectSameLogits(supernet, minArch(space), 9, runOnnxWeb, 'onnxruntime-web');
+    } finally {
+      supernet.dispose();
+    }
+  }, 300_000);
 
   it('gives runStaticSubnet logits within 1e-4 for attentivenas A0 at 160 px', async () => {
     const space = atResolution(attentivenasSpace, 160);
