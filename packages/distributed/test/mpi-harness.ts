@@ -6,9 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { addonPath } from '../src/load-addon.js';
 
 const distIndex = fileURLToPath(new URL('../dist/index.js', import.meta.url));
-// The scripts under mpirun run plain Node on built packages, the trainer's among them.
-const trainerIndex = fileURLToPath(
-  new URL('../node_modules/@supernas/trainer/dist/index.js', import.meta.url),
+// The scripts under mpirun run plain Node on built packages: the trainer's, and the test kit's
+// micro space.
+const builtDependencies = ['trainer/dist/index.js', 'test-utils/dist/micro-space.js'].map((path) =>
+  fileURLToPath(new URL(`../node_modules/@supernas/${path}`, import.meta.url)),
 );
 
 /**
@@ -23,7 +24,7 @@ export function mpiMissingReason(): string | undefined {
     return `the MPI addon is not built (${addonPath}); run \`pnpm --filter @supernas/distributed run build:native\``;
   if (!existsSync(distIndex))
     return 'the package is not built (dist/index.js); run `pnpm --filter @supernas/distributed build`';
-  if (!existsSync(trainerIndex))
+  if (!builtDependencies.every((path) => existsSync(path)))
     return 'the packages it trains with are not built; run `pnpm turbo run build --filter=@supernas/distributed`';
   return undefined;
 }
