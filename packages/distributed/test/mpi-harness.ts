@@ -38,6 +38,16 @@ export interface MpiRun {
   readonly results: Array<Record<string, unknown>>;
 }
 
+/** What each rank wrote to `outDir` (rank-<n>.json), in rank order; removes the folder. */
+function takeResults(outDir: string): Array<Record<string, unknown>> {
+  const results = readdirSync(outDir)
+    .filter((name) => /^rank-\d+\.json$/.test(name))
+    .map((name) => JSON.parse(readFileSync(join(outDir, name), 'utf8')) as Record<string, unknown>)
+    .sort((a, b) => (a.rank as number) - (b.rank as number));
+  rmSync(outDir, { recursive: true, force: true });
+  return results;
+}
+
 /** Runs `node <script> ...args` on `ranks` ranks under mpirun and waits for the job to end. */
 export function runUnderMpirun(
   script: string,
@@ -72,11 +82,7 @@ export function runUnderMpirun(
       timeout: options.timeoutMs ?? 120_000,
     },
   );
-  const results = readdirSync(outDir)
-    .filter((name) => /^rank-\d+\.json$/.test(name))
-    .map((name) => JSON.parse(readFileSync(join(outDir, name), 'utf8')) as Record<string, unknown>)
-    .sort((a, b) => (a.rank as number) - (b.rank as number));
-  rmSync(outDir, { recursive: true, force: true });
+  const results = takeResults(outDir);
   return {
     results,
     status: result.status,
@@ -138,10 +144,6 @@ export async function signalUnderMpirun(
   }, 100);
   const status = await ended;
   clearInterval(poll);
-  const results = readdirSync(outDir)
-    .filter((name) => /^rank-\d+\.json$/.test(name))
-    .map((name) => JSON.parse(readFileSync(join(outDir, name), 'utf8')) as Record<string, unknown>)
-    .sort((a, b) => (a.rank as number) - (b.rank as number));
-  rmSync(outDir, { recursive: true, force: true });
+  const results = takeResults(outDir);
   return { status, stdout, stderr, seconds: (performance.now() - startedAt) / 1000, results };
 }
