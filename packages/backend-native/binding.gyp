@@ -3,6 +3,7 @@
     {
       "target_name": "supernas_native",
       "sources": [
+        "native/activation.cc",
         "native/addon.cc",
         "native/batch-norm.cc",
         "native/binary.cc",

@@ -1,11 +1,14 @@
 import * as backendNative from '@supernas/backend-native';
 import * as data from '@supernas/data';
+import * as distributed from '@supernas/distributed';
+import * as distributedTfjs from '@supernas/distributed/tfjs';
 import * as elastic from '@supernas/elastic';
 import * as elasticNode from '@supernas/elastic/node';
 import { SupernasError } from '@supernas/errors';
 import * as flops from '@supernas/flops';
 import * as losses from '@supernas/losses';
 import * as predictors from '@supernas/predictors';
+import * as predictorsMlp from '@supernas/predictors/mlp';
 import * as samplers from '@supernas/samplers';
 import * as search from '@supernas/search';
 import * as searchSpace from '@supernas/search-space';
@@ -27,9 +30,12 @@ const modules: Record<string, Record<string, unknown>> = {
   '@supernas/data': data,
   '@supernas/trainer': trainer,
   '@supernas/predictors': predictors,
+  '@supernas/predictors/mlp': predictorsMlp,
   '@supernas/search': search,
   '@supernas/wasm-backprop': wasmBackprop,
   '@supernas/backend-native': backendNative,
+  '@supernas/distributed': distributed,
+  '@supernas/distributed/tfjs': distributedTfjs,
   'apps/train': { ...backend, ...cliUsage, ...config, ...runFile },
 };
 
@@ -48,6 +54,15 @@ function exportedErrorClasses(): Array<[string, ErrorClass]> {
 
 const arch = searchSpace.minArch(searchSpace.tinySpace);
 const node = { kind: 'add', inputs: ['a', 'b'], output: 'c' } as const;
+const collectiveFailure = {
+  rank: 0,
+  size: 2,
+  operation: 'allreduce',
+  sequence: 4,
+  seconds: 30,
+  missingRanks: [1],
+  lastSeen: [4, 3],
+};
 
 // One instance of every error class, made as its throw sites make it, with its stable code.
 const instances: Array<[Error, string]> = [
@@ -79,12 +94,12 @@ const instances: Array<[Error, string]> = [
   [new data.ImageDecodeError('/x/a.png', new Error('corrupt')), 'image_decode'],
   [new data.InvalidDataOptionError('batchSize', 0, 'a positive integer'), 'invalid_data_option'],
   [new trainer.TrainerConfigError('momentum', 1, 'a number in [0, 1)'), 'trainer_config'],
-  [new trainer.NonFiniteWeightsError(3, 'blocks.0.conv.weight', Number.NaN), 'non_finite_weights'],
   [
     new runFile.RunFileError('Cannot resume: no checkpoint', '/x/checkpoint/model.json'),
     'run_file',
   ],
   [new trainer.NonFiniteLossError(3, 0, 'max', arch, Number.NaN), 'non_finite_loss'],
+  [new trainer.NonFiniteWeightsError(3, 'stem.conv.weight', Number.NaN), 'non_finite_weights'],
   [
     new wasmBackprop.UnsupportedConvolutionError('Conv2DBackpropFilter', 'dilations', 2, '1'),
     'unsupported_convolution',
@@ -109,6 +124,14 @@ const instances: Array<[Error, string]> = [
     }),
     'budget_infeasible',
   ],
+  [new distributed.MpiUnavailableError('the addon is not built'), 'mpi_unavailable'],
+  [
+    new distributed.InvalidCollectiveArgumentError('allreduce', 'data', 3, 'a Float32Array'),
+    'invalid_collective_argument',
+  ],
+  [new distributed.CollectiveStateError('allreduce after close()'), 'collective_state'],
+  [new distributed.CollectiveTimeoutError(collectiveFailure), 'collective_timeout'],
+  [new distributed.CollectiveFailedError(collectiveFailure, 'peer lost'), 'collective_failed'],
   [new config.ConfigError('a.yaml', [{ path: 'seed', message: 'expected number' }]), 'config'],
   [new backend.BackendUnavailableError('native', 'no addon', 'build it'), 'backend_unavailable'],
   [new cliUsage.CliUsageError('give --arch'), 'cli_usage'],

@@ -117,7 +117,8 @@ def op_case(case):
         return lambda: op(a, other)
     if kind == "unary":
         x = nchw(case["input"])
-        return lambda: torch.sigmoid(x)
+        op = {"sigmoid": torch.sigmoid, "relu": torch.relu, "relu6": torch.nn.functional.relu6}[case["op"]]
+        return lambda: op(x)
     if kind == "reduce":
         x = nchw(case["input"])
         dims = [{0: 0, 1: 2, 2: 3, 3: 1}[axis] for axis in case["axes"]]

@@ -109,7 +109,8 @@ function makeCase(testCase) {
   }
   if (kind === 'unary') {
     const x = random(testCase.input);
-    return () => tf.sigmoid(x);
+    const op = { sigmoid: tf.sigmoid, relu: tf.relu, relu6: tf.relu6 }[testCase.op];
+    return () => op(x);
   }
   if (kind === 'reduce') {
     const x = random(testCase.input);

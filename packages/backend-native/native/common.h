@@ -71,6 +71,13 @@ class LruCache {
 
 std::string joinKey(const std::vector<int64_t>& values);
 
+// tfjs fused activation codes (src/kernels/activation.ts): 0 linear, 1 relu, 2 relu6, 3 elu,
+// 4 leakyrelu (slope alpha), 5 sigmoid. Applies one from `in` to `out` (which may be `in`),
+// keeping NaN as tfjs' cpu backend does.
+void applyActivation(const float* in, float* out, int64_t count, int activation, float alpha);
+// Whether oneDNN's eltwise form of the activation (as a post-op) keeps NaN; relu and relu6 do not.
+bool activationKeepsNaNInOneDnn(int activation);
+
 // Called by `clearCaches()` in JS and by the memory tests.
 void clearConvCaches();
 void clearEltwiseCaches();

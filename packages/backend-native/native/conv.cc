@@ -211,10 +211,15 @@ Napi::Value convForward(const Napi::CallbackInfo& info) {
   float* y = floatArray(info[3], "y", g.dstSize());
   const int activation = info[5].As<Napi::Number>().Int32Value();
   const float alpha = info[6].As<Napi::Number>().FloatValue();
+  // Relu and relu6 run after the primitive (applyActivation): as oneDNN post-ops they would turn
+  // NaN into 0. Their primitive is then the linear one, and shares its cache entry.
+  const bool separateActivation = !activationKeepsNaNInOneDnn(activation);
+  const int postOp = separateActivation ? 0 : activation;
+  const float postOpAlpha = separateActivation ? 0.f : alpha;
   ThreadScope threads(g.work());
-  const std::string key = geometryKey(info[4]) + (bias ? "b" : "n") + std::to_string(activation) +
-                          ":" + std::to_string(alpha);
-  auto entry = forwardEntry(g, key, bias != nullptr, activation, alpha);
+  const std::string key = geometryKey(info[4]) + (bias ? "b" : "n") + std::to_string(postOp) +
+                          ":" + std::to_string(postOpAlpha);
+  auto entry = forwardEntry(g, key, bias != nullptr, postOp, postOpAlpha);
   dnnl::stream& stream = cpuStream();
   memory weights = preparedWeights(entry->weights, filter);
   std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(g.src(), cpuEngine(), x)},
@@ -223,6 +228,7 @@ Napi::Value convForward(const Napi::CallbackInfo& info) {
   if (bias) args[DNNL_ARG_BIAS] = memory({{g.outChannels}, dt::f32, tag::x}, cpuEngine(), bias);
   entry->primitive.execute(stream, args);
   stream.wait();
+  if (separateActivation) applyActivation(y, y, g.dstSize(), activation, alpha);
   return info.Env().Undefined();
 }
 

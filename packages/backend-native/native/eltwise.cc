@@ -1,5 +1,6 @@
 // Unary element-wise ops through oneDNN's JIT eltwise primitive (vectorised exp, logistic,
 // tanh, ...), treating every tensor as a flat 1-D array.
+#include <limits>
 #include <stdexcept>
 
 #include "common.h"
@@ -28,8 +29,6 @@ const std::unordered_map<std::string, UnaryOp>& unaryOps() {
       {"log", {algorithm::eltwise_log, 0.f, 0.f, false}},
       {"neg", {algorithm::eltwise_linear, -1.f, 0.f, false}},
       {"reciprocal", {algorithm::eltwise_pow, 1.f, -1.f, false}},
-      {"relu", {algorithm::eltwise_relu, 0.f, 0.f, false}},
-      {"relu6", {algorithm::eltwise_clip, 0.f, 6.f, false}},
       {"rsqrt", {algorithm::eltwise_pow, 1.f, -0.5f, false}},
       {"sigmoid", {algorithm::eltwise_logistic, 0.f, 0.f, false}},
       {"softplus", {algorithm::eltwise_soft_relu, 0.f, 0.f, false}},
@@ -63,6 +62,12 @@ Napi::Value unary(const Napi::CallbackInfo& info) {
     return info.Env().Undefined();
   }
 
+  // oneDNN's relu and clip turn NaN into 0; tfjs keeps it.
+  if (name == "relu" || name == "relu6") {
+    applyActivation(x, y, size, name == "relu" ? 1 : 2, 0.f);
+    return info.Env().Undefined();
+  }
+
   auto found = unaryOps().find(name);
   if (found == unaryOps().end()) throw std::invalid_argument("unknown unary op " + name);
   const UnaryOp& op = found->second;
@@ -82,6 +87,23 @@ Napi::Value unary(const Napi::CallbackInfo& info) {
   primitive->execute(stream, {{DNNL_ARG_SRC, memory(desc, cpuEngine(), const_cast<float*>(x))},
                               {DNNL_ARG_DST, memory(desc, cpuEngine(), y)}});
   stream.wait();
+  // Where tfjs' results differ from oneDNN's: exp clamps its argument to [ln FLT_MIN,
+  // ln FLT_MAX] first, turning NaN into inf; rsqrt (as x^-0.5) gives 0 for -inf and +inf for -0,
+  // where tfjs' 1 / sqrt(x) gives NaN and -inf.
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  if (name == "exp") {
+    parallelFor(size, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) {
+        if (x[i] != x[i]) y[i] = nan;
+      }
+    });
+  } else if (name == "rsqrt") {
+    parallelFor(size, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) {
+        if (!(x[i] > 0.f)) y[i] = x[i] == 0.f ? 1.f / x[i] : nan;
+      }
+    });
+  }
   return info.Env().Undefined();
 }
 

@@ -8,33 +8,6 @@
 
 namespace supernas {
 
-// Applies a tfjs fused activation in place; codes shared with src/kernels/activation.ts.
-void applyActivation(float* values, int64_t count, int activation, float alpha) {
-  if (activation == 0) return;
-  parallelFor(count, activation == 3 || activation == 5 ? 20 : 1, [&](int64_t begin, int64_t end) {
-    float* v = values;
-    switch (activation) {
-      case 1:
-        for (int64_t i = begin; i < end; ++i) v[i] = v[i] < 0.f ? 0.f : v[i];
-        break;
-      case 2:
-        for (int64_t i = begin; i < end; ++i) v[i] = v[i] < 0.f ? 0.f : (v[i] > 6.f ? 6.f : v[i]);
-        break;
-      case 3:
-        for (int64_t i = begin; i < end; ++i) v[i] = v[i] < 0.f ? std::expm1(v[i]) : v[i];
-        break;
-      case 4:
-        for (int64_t i = begin; i < end; ++i) v[i] = v[i] < 0.f ? alpha * v[i] : v[i];
-        break;
-      case 5:
-        for (int64_t i = begin; i < end; ++i) v[i] = 1.f / (1.f + std::exp(-v[i]));
-        break;
-      default:
-        break;
-    }
-  });
-}
-
 namespace {
 
 // matmul(a, b, bias | null, out, dims [batchA, batchB, M, N, K, transposeA, transposeB],
@@ -85,7 +58,7 @@ Napi::Value matmul(const Napi::CallbackInfo& info) {
       }
     });
   }
-  applyActivation(out, batch * m * n, activation, alpha);
+  applyActivation(out, out, batch * m * n, activation, alpha);
   return info.Env().Undefined();
 }
 

@@ -2,23 +2,23 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
+/** The collectives the addon runs. */
+export type CollectiveKind = 'allreduce' | 'broadcast' | 'allgather' | 'barrier';
+
+/** The arguments of one collective, the same for the blocking and the asynchronous call. */
+type CollectiveArguments = [
+  kind: CollectiveKind,
+  buffer: ArrayBufferView | null,
+  extra: string | number | ArrayBufferView | null,
+  timeoutSeconds: number,
+  sequence: number,
+];
+
 /** The functions of the `supernas_mpi` addon (native/mpi-addon.cc). */
 export interface MpiAddon {
   init(): { rank: number; size: number; threadLevel: string; library: string; host: string };
-  collective(
-    kind: 'allreduce' | 'broadcast' | 'allgather' | 'barrier',
-    buffer: ArrayBufferView | null,
-    extra: string | number | ArrayBufferView | null,
-    timeoutSeconds: number,
-    sequence: number,
-  ): NativeOutcome;
-  collectiveAsync(
-    kind: 'allreduce' | 'broadcast' | 'allgather' | 'barrier',
-    buffer: ArrayBufferView | null,
-    extra: string | number | ArrayBufferView | null,
-    timeoutSeconds: number,
-    sequence: number,
-  ): Promise<NativeOutcome>;
+  collective(...args: CollectiveArguments): NativeOutcome;
+  collectiveAsync(...args: CollectiveArguments): Promise<NativeOutcome>;
   lastSeen(): number[];
   finalize(): boolean;
   abort(code: number): never;

@@ -7,7 +7,7 @@ import {
   InvalidCollectiveArgumentError,
   MpiUnavailableError,
 } from './errors.js';
-import { loadAddon, type MpiAddon, type NativeOutcome } from './load-addon.js';
+import { type CollectiveKind, loadAddon, type MpiAddon, type NativeOutcome } from './load-addon.js';
 import {
   checkFloatArray,
   checkReduceOp,
@@ -67,8 +67,6 @@ function timeoutFromEnvironment(environment: NodeJS.ProcessEnv): number {
   return value;
 }
 
-type Kind = 'allreduce' | 'broadcast' | 'allgather' | 'barrier';
-
 /**
  * Joins the MPI job this process was started in (`MPI_Init_thread` on the first call; later
  * calls return the same collective). `MPI_Finalize` runs on `close()` or at exit. Outside
@@ -127,7 +125,7 @@ export function mpiCollective(options: MpiCollectiveOptions = {}): MpiCollective
   };
   process.on('SIGTERM', onSigterm);
 
-  const fail = (kind: Kind, number: number, outcome: NativeOutcome): never => {
+  const fail = (kind: CollectiveKind, number: number, outcome: NativeOutcome): never => {
     const lastSeen = outcome.lastSeen ?? [];
     const details: CollectiveFailureDetails = {
       rank,
@@ -151,7 +149,7 @@ export function mpiCollective(options: MpiCollectiveOptions = {}): MpiCollective
     throw error;
   };
 
-  const begin = (kind: Kind) => {
+  const begin = (kind: CollectiveKind) => {
     if (closed) throw new CollectiveStateError(`${kind}: the MPI collective was closed`);
     if (inFlight !== undefined)
       throw new CollectiveStateError(
@@ -160,7 +158,7 @@ export function mpiCollective(options: MpiCollectiveOptions = {}): MpiCollective
     return sequence++;
   };
 
-  const runSync = (kind: Kind, buffer: ArrayBufferView | null, extra: unknown): void => {
+  const runSync = (kind: CollectiveKind, buffer: ArrayBufferView | null, extra: unknown): void => {
     const number = begin(kind);
     const outcome = addon.collective(kind, buffer, extra as null, timeoutSeconds, number);
     if (outcome.status !== 'done') fail(kind, number, outcome);
@@ -168,7 +166,11 @@ export function mpiCollective(options: MpiCollectiveOptions = {}): MpiCollective
 
   // Queued: each call starts once the previous one has settled, so calls made without awaiting
   // still reach MPI in program order.
-  const runAsync = (kind: Kind, buffer: ArrayBufferView | null, extra: unknown): Promise<void> => {
+  const runAsync = (
+    kind: CollectiveKind,
+    buffer: ArrayBufferView | null,
+    extra: unknown,
+  ): Promise<void> => {
     if (closed)
       return Promise.reject(new CollectiveStateError(`${kind}: the MPI collective was closed`));
     const next = tail.then(async () => {

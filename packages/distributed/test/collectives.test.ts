@@ -1,5 +1,6 @@
+import { describeRequiring } from '@supernas/test-utils';
 import { describe, expect, it } from 'vitest';
-import { describeWithMpi, runUnderMpirun } from './mpi-harness.js';
+import { mpiMissingReason, runUnderMpirun } from './mpi-harness.js';
 
 function valuesOf(peer: number, length: number): number[] {
   return Array.from(
@@ -20,7 +21,7 @@ function localReduction(op: string, ranks: number, round: (value: number) => num
   });
 }
 
-describeWithMpi('mpiCollective under mpirun', () => {
+describeRequiring('mpi', mpiMissingReason(), 'mpiCollective under mpirun', () => {
   describe.each([2, 3, 4])('on %i ranks', (ranks) => {
     const run = runUnderMpirun('collectives.mjs', { ranks });
     const { results } = run;

@@ -1,7 +1,8 @@
+import { describeRequiring } from '@supernas/test-utils';
 import { expect, it } from 'vitest';
-import { describeWithMpi, runUnderMpirun } from './mpi-harness.js';
+import { mpiMissingReason, runUnderMpirun } from './mpi-harness.js';
 
-describeWithMpi('a rank that dies or hangs', () => {
+describeRequiring('mpi', mpiMissingReason(), 'a rank that dies or hangs', () => {
   it('ends the job when a rank is killed, and the survivor names the missing rank', () => {
     const run = runUnderMpirun('failure.mjs', { args: ['kill', '20'], timeoutMs: 60_000 });
     expect(run.status).not.toBe(0);

@@ -3,16 +3,19 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, it } from 'vitest';
 import { addonPath } from '../src/load-addon.js';
 
 const distIndex = fileURLToPath(new URL('../dist/index.js', import.meta.url));
-// The scripts under mpirun run plain Node on built packages, the trainer's among them.
-const trainerIndex = fileURLToPath(
-  new URL('../node_modules/@supernas/trainer/dist/index.js', import.meta.url),
+// The scripts under mpirun run plain Node on built packages: the trainer's, and the test kit's
+// micro space.
+const builtDependencies = ['trainer/dist/index.js', 'test-utils/dist/micro-space.js'].map((path) =>
+  fileURLToPath(new URL(`../node_modules/@supernas/${path}`, import.meta.url)),
 );
 
-/** Why the mpirun tests cannot run here, or undefined when they can. */
+/**
+ * Why the mpirun tests cannot run here, or undefined when they can: the reason
+ * `describeRequiring('mpi', ...)` gives when it skips, or fails under `SUPERNAS_REQUIRE=mpi`.
+ */
 export function mpiMissingReason(): string | undefined {
   const version = spawnSync('mpirun', ['--version'], { encoding: 'utf8' });
   if (version.error !== undefined || version.status !== 0)
@@ -21,35 +24,9 @@ export function mpiMissingReason(): string | undefined {
     return `the MPI addon is not built (${addonPath}); run \`pnpm --filter @supernas/distributed run build:native\``;
   if (!existsSync(distIndex))
     return 'the package is not built (dist/index.js); run `pnpm --filter @supernas/distributed build`';
-  if (!existsSync(trainerIndex))
+  if (!builtDependencies.every((path) => existsSync(path)))
     return 'the packages it trains with are not built; run `pnpm turbo run build --filter=@supernas/distributed`';
   return undefined;
-}
-
-/** True when `SUPERNAS_REQUIRE` (comma-separated) lists `mpi`: missing MPI then fails the suite. */
-export function mpiRequired(environment = process.env): boolean {
-  return (environment.SUPERNAS_REQUIRE ?? '')
-    .split(/[\s,]+/)
-    .some((item) => item.toLowerCase() === 'mpi');
-}
-
-/**
- * `describe` for tests that run under mpirun: skipped where MPI is missing, unless
- * `SUPERNAS_REQUIRE` includes `mpi`, where the missing MPI is a failure that names the fix.
- */
-export function describeWithMpi(name: string, body: () => void): void {
-  const reason = mpiMissingReason();
-  if (reason === undefined) {
-    describe(name, body);
-  } else if (mpiRequired()) {
-    describe(name, () => {
-      it('has MPI (SUPERNAS_REQUIRE includes mpi)', () => {
-        throw new Error(`MPI is required but unavailable: ${reason}`);
-      });
-    });
-  } else {
-    describe.skip(`${name} (skipped: ${reason})`, body);
-  }
 }
 
 export interface MpiRun {
@@ -59,6 +36,16 @@ export interface MpiRun {
   readonly seconds: number;
   /** What each rank wrote with `writeResult` (test/mpi/result.mjs), in rank order. */
   readonly results: Array<Record<string, unknown>>;
+}
+
+/** What each rank wrote to `outDir` (rank-<n>.json), in rank order; removes the folder. */
+function takeResults(outDir: string): Array<Record<string, unknown>> {
+  const results = readdirSync(outDir)
+    .filter((name) => /^rank-\d+\.json$/.test(name))
+    .map((name) => JSON.parse(readFileSync(join(outDir, name), 'utf8')) as Record<string, unknown>)
+    .sort((a, b) => (a.rank as number) - (b.rank as number));
+  rmSync(outDir, { recursive: true, force: true });
+  return results;
 }
 
 /** Runs `node <script> ...args` on `ranks` ranks under mpirun and waits for the job to end. */
@@ -95,11 +82,7 @@ export function runUnderMpirun(
       timeout: options.timeoutMs ?? 120_000,
     },
   );
-  const results = readdirSync(outDir)
-    .filter((name) => /^rank-\d+\.json$/.test(name))
-    .map((name) => JSON.parse(readFileSync(join(outDir, name), 'utf8')) as Record<string, unknown>)
-    .sort((a, b) => (a.rank as number) - (b.rank as number));
-  rmSync(outDir, { recursive: true, force: true });
+  const results = takeResults(outDir);
   return {
     results,
     status: result.status,
@@ -161,10 +144,6 @@ export async function signalUnderMpirun(
   }, 100);
   const status = await ended;
   clearInterval(poll);
-  const results = readdirSync(outDir)
-    .filter((name) => /^rank-\d+\.json$/.test(name))
-    .map((name) => JSON.parse(readFileSync(join(outDir, name), 'utf8')) as Record<string, unknown>)
-    .sort((a, b) => (a.rank as number) - (b.rank as number));
-  rmSync(outDir, { recursive: true, force: true });
+  const results = takeResults(outDir);
   return { status, stdout, stderr, seconds: (performance.now() - startedAt) / 1000, results };
 }

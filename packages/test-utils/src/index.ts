@@ -6,6 +6,7 @@ export {
   type TestBackend,
 } from './describe-for-backends.js';
 export { closeMismatch, expectClose, type Tolerance } from './expect-close.js';
+export { microSpace } from './micro-space.js';
 export {
   describeWithPython,
   missingPython,

@@ -176,6 +176,60 @@ describeForBackends(['native'], 'convKernels', () => {
     });
   }
 
+  // As oneDNN post-ops, relu and clip (relu6) turn NaN into 0; tfjs' cpu kernels keep NaN.
+  for (const activation of activations) {
+    it(`keeps NaN and infinities through fused convolutions with ${activation} as cpu does`, async () => {
+      const values = seededValues([2, 9, 9, 4], 17, -3, 3);
+      for (let index = 3; index < values.length; index += 29) values[index] = Number.NaN;
+      values[10] = Number.POSITIVE_INFINITY;
+      values[50] = Number.NEGATIVE_INFINITY;
+      resetNativeKernelStats();
+      await expectBackendsAgree(() => {
+        const x = tf.tensor4d(Float32Array.from(values), [2, 9, 9, 4]);
+        return [
+          tf.fused.conv2d({
+            x,
+            filter: seededTensor([1, 1, 4, 6], 18) as tf.Tensor4D,
+            strides: 1,
+            pad: 'valid',
+            activation,
+            leakyreluAlpha: 0.3,
+          }),
+          tf.fused.depthwiseConv2d({
+            x,
+            filter: seededTensor([3, 3, 4, 1], 19) as tf.Tensor4D,
+            strides: 1,
+            pad: 'same',
+            bias: seededTensor([4], 20),
+            activation,
+            leakyreluAlpha: 0.1,
+          }),
+        ];
+      });
+      const { native } = getNativeKernelStats();
+      expect(native.FusedConv2D).toBe(1);
+      expect(native.FusedDepthwiseConv2D).toBe(1);
+    });
+  }
+
+  it('reads null dilations as 1, as the cpu kernels do', async () => {
+    resetNativeKernelStats();
+    await expectBackendsAgree(() => {
+      const x = seededTensor([2, 7, 6, 3], 21) as tf.Tensor4D;
+      const filter = seededTensor([3, 3, 3, 2], 22) as tf.Tensor4D;
+      // tfjs' own specs pass null; the op forwards it to the kernel unchanged.
+      const dilations = null as unknown as number;
+      return [
+        tf.depthwiseConv2d(x, filter, 2, 'same', 'NHWC', dilations),
+        tf.fused.depthwiseConv2d({ x, filter, strides: 1, pad: 'valid', dilations }),
+      ];
+    });
+    const { native, fallback } = getNativeKernelStats();
+    expect(native.DepthwiseConv2dNative).toBe(1);
+    expect(native.FusedDepthwiseConv2D).toBe(1);
+    expect(fallback).toEqual({});
+  });
+
   it('leaves NCHW and prelu to the cpu kernels, with the same results', async () => {
     resetNativeKernelStats();
     await expectBackendsAgree(() => {

@@ -14,6 +14,7 @@ import {
   type FusedConv2DAttrs,
   FusedDepthwiseConv2D,
   type TensorInfo,
+  util,
 } from '@tensorflow/tfjs-core';
 import { activationCode } from './activation.js';
 import { convDims } from './conv-dims.js';
@@ -30,6 +31,26 @@ function dataFormatOf(dataFormat: 'NHWC' | 'NCHW' | undefined): 'channelsLast' |
   return backend_util.convertConv2DDataFormat(dataFormat ?? 'NHWC');
 }
 
+/**
+ * The dilations attribute as tfjs' cpu kernels read it: null or missing means 1 (tfjs' own
+ * specs pass null), and the depthwise kernels reject strides and dilations both above 1.
+ */
+function dilationsOf(
+  attrs: NativeKernelArgs['attrs'],
+  depthwise: boolean,
+): [number, number] | number {
+  const { dilations, strides } = attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs;
+  const resolved = dilations ?? 1;
+  if (depthwise) {
+    util.assert(
+      backend_util.eitherStridesOrDilationsAreOne(strides, resolved),
+      () =>
+        `Error in depthwiseConv2d: Either strides or dilations must be 1. Got strides ${strides} and dilations '${resolved}'`,
+    );
+  }
+  return resolved;
+}
+
 function forward(
   { inputs, backend, attrs, addon }: NativeKernelArgs,
   depthwise: boolean,
@@ -39,7 +60,8 @@ function forward(
   if (x === undefined || filter === undefined || preluActivationWeights !== undefined) {
     return undefined;
   }
-  const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs as unknown as Conv2DAttrs;
+  const { strides, pad, dataFormat, dimRoundingMode } = attrs as unknown as Conv2DAttrs;
+  const dilations = dilationsOf(attrs, depthwise);
   const activation = fused ? activationCode((attrs as unknown as FusedConv2DAttrs).activation) : 0;
   if (activation === undefined) return undefined;
   // The cpu kernel turns a missing leakyrelu alpha into NaN; leave that case to it.
@@ -92,9 +114,7 @@ function backwardDims(
 ): ReturnType<typeof convDims> {
   const { strides, pad, dimRoundingMode, dataFormat } =
     attrs as unknown as Conv2DBackpropInputAttrs;
-  const dilations = depthwise
-    ? (attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs).dilations
-    : 1;
+  const dilations = depthwise ? dilationsOf(attrs, true) : 1;
   const info = backend_util.computeConv2DInfo(
     inputShape,
     filterShape,

@@ -120,4 +120,20 @@ describeForBackends(['native'], 'layoutKernels', () => {
     );
     expect(getNativeKernelStats().native.Concat).toBe(4);
   });
+
+  it('rejects tensors whose non-axis dimensions differ, empty ones included, as cpu does', async () => {
+    await tf.setBackend('native');
+    const cases: [number[], number[], number][] = [
+      [[2, 2], [1, 2], 1],
+      [[2, 0, 3], [2, 1, 3], 2],
+      [[1, 0, 2], [1, 3, 2], 0],
+    ];
+    for (const [shapeA, shapeB, axis] of cases) {
+      const before = tf.memory().numTensors;
+      expect(() => tf.tidy(() => tf.concat([tf.zeros(shapeA), tf.zeros(shapeB)], axis))).toThrow(
+        /does not match the shape of the rest/,
+      );
+      expect(tf.memory().numTensors).toBe(before);
+    }
+  });
 });

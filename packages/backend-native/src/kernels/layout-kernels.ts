@@ -171,6 +171,11 @@ const concat: NativeKernel = {
     const first = tensors[0];
     if (first === undefined) return undefined;
     const axis = util.parseAxisParam(attrs.axis as number, first.shape)[0] ?? 0;
+    // Checked before any fallback, so mismatched shapes throw whatever their sizes.
+    backend_util.assertParamsConsistent(
+      tensors.map((tensor) => tensor.shape),
+      axis,
+    );
     const outShape = backend_util.computeOutShape(
       tensors.map((tensor) => tensor.shape),
       axis,

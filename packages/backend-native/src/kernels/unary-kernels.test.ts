@@ -1,4 +1,4 @@
-import { describeForBackends, seededTensor } from '@supernas/test-utils';
+import { describeForBackends, seededTensor, seededValues } from '@supernas/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { getNativeKernelStats, resetNativeKernelStats } from '../index.js';
@@ -39,6 +39,23 @@ describeForBackends(['native'], 'unaryKernels', () => {
       expect(getNativeKernelStats().native[name]).toBe(2);
     });
   }
+
+  // oneDNN's relu and clip are max/min instructions that return the bound for NaN, its exp
+  // clamps NaN to inf and its rsqrt maps -inf to 0; tfjs keeps (or gives) NaN.
+  it('gives NaN and infinities as the cpu backend does', async () => {
+    const special = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0, -3, 7];
+    // Large enough to run on several threads through the vectorised loops, NaN at odd places.
+    const large = seededValues(64 * 33 * 17, 3, -8, 8);
+    for (let index = 5; index < large.length; index += 97) large[index] = Number.NaN;
+    resetNativeKernelStats();
+    await expectBackendsAgree(() =>
+      ops.flatMap(([, op]) => [
+        op(tf.tensor1d(special)),
+        op(tf.tensor3d(Float32Array.from(large), [64, 33, 17])),
+      ]),
+    );
+    for (const [name] of ops) expect(getNativeKernelStats().native[name]).toBe(2);
+  });
 
   it('keeps int32 inputs on the cpu kernel', async () => {
     resetNativeKernelStats();

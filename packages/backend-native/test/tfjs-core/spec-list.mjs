@@ -74,21 +74,4 @@ export const kernelSpecs = {
  * [a part of a test's full name, why it is excluded]. Each one is a known difference of the
  * native kernels from tfjs' own, to fix in the kernel and then remove here.
  */
-export const excludes = [
-  [
-    'depthwiseConv2D native {} Pass null for dilations',
-    'the native DepthwiseConv2dNative kernel reads attrs.dilations without defaulting null to 1',
-  ],
-  [
-    'relu native {} propagates NaNs',
-    'the native Relu kernel maps NaN to 0; tfjs (and the cpu backend) keep NaN',
-  ],
-  [
-    'concat2d native {} [[1, 2], [3, 4]] + [[5, 6]], axis=1 throws error',
-    'the native Concat kernel does not check that the non-axis dimensions match',
-  ],
-  [
-    'concat3d native {} concat throws when invalid non-axis shapes and zero size',
-    'the native Concat kernel does not check that the non-axis dimensions match',
-  ],
-];
+export const excludes = [];

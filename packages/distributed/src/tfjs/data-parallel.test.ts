@@ -1,6 +1,8 @@
+import type { DataParallel as TrainerDataParallel } from '@supernas/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { localCollective } from '../local-collective.js';
 import { twoRankFake } from '../test-utils/two-rank-fake.js';
 import { dataParallel } from './data-parallel.js';
 
@@ -21,6 +23,13 @@ describe('dataParallel', () => {
     expect(await dataParallel(twoRankFake({ other: () => 1 })).anyRank(false)).toBe(true);
     expect(await dataParallel(twoRankFake({ other: () => 0 })).anyRank(false)).toBe(false);
     expect(await dataParallel(twoRankFake({ other: () => 0 })).anyRank(true)).toBe(true);
+  });
+
+  it('is what the trainer takes as dataParallel (the trainer declares the shape itself)', async () => {
+    // A compile error here means the two declarations drifted apart.
+    const parallel: TrainerDataParallel = dataParallel(localCollective());
+    expect([parallel.rank, parallel.size]).toEqual([0, 1]);
+    expect(await parallel.reduceLosses([1.5])).toEqual([1.5]);
   });
 
   it('averages gradients into new tensors', async () => {

@@ -1,35 +1,7 @@
-// A search space small enough for the pure-JS cpu backend to train a step in about a second
-// (the trainer's test space), and a deterministic global batch for any step.
+// The test kit's micro space, and a deterministic global batch for any step.
 import { createRng } from '@supernas/search-space';
 
-export const microSpace = {
-  name: 'micro',
-  resolutions: [8, 12],
-  firstConv: { widths: [4, 8], kernelSize: 3, stride: 1, activation: 'swish' },
-  stages: [
-    {
-      name: 'mb1',
-      widths: [4, 8],
-      depths: [1, 2],
-      kernelSizes: [3],
-      expandRatios: [1],
-      stride: 1,
-      se: false,
-      activation: 'swish',
-    },
-    {
-      name: 'mb2',
-      widths: [8, 12],
-      depths: [1, 2],
-      kernelSizes: [3, 5],
-      expandRatios: [2, 3],
-      stride: 2,
-      se: true,
-      activation: 'swish',
-    },
-  ],
-  lastConv: { widths: [16, 24], expandRatio: 6, activation: 'swish' },
-};
+export { microSpace } from '@supernas/test-utils/micro-space';
 
 /** Global batch `step` of `size` 12x12 one-channel images: bright top (0) or bottom (1) half. */
 export function globalBatch(step, size) {

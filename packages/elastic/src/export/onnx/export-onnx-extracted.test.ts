@@ -17,46 +17,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSupernet } from '../../create-supernet.js';
 import { disposeStaticSubnet } from '../../dispose-static-subnet.js';
 import { extractSubnet } from '../../extract-subnet.js';
-import { randomizeVariables } from '../../io/test-utils/randomize-variables.js';
 import { runStaticSubnet } from '../../run-static-subnet.js';
 import { atResolution, useCpu } from '../../test-utils/elastic-fixtures.js';
 import type { Supernet } from '../../types.js';
 import { exportOnnx } from './export-onnx.js';
+import { expectSameLogits, randomizeDamped } from './test-utils/expect-same-logits.js';
 import { maxAbsoluteDifference, runOnnx } from './test-utils/run-onnx.js';
-
-/**
- * Random BN statistics and affines, with each block's last BN gamma near 0.3: undamped residual
- * branches make a deep random subnet chaotic, and float32 rounding alone then moves its logits
- * by more than any tolerance.
- */
-function randomizeDamped(supernet: Supernet, seed: number): void {
-  randomizeVariables(supernet, seed);
-  for (const [name, variable] of supernet.variables) {
-    if (name.includes('.point_linear.bn.') && name.endsWith('.weight'))
-      tf.tidy(() => variable.assign(tf.mul(variable, 0.3)));
-  }
-}
-
-async function expectSameLogits(supernet: Supernet, arch: ArchConfig, seed: number) {
-  const before = tf.memory().numTensors;
-  const subnet = extractSubnet(supernet, arch);
-  const { resolution } = arch;
-  const input = tf.randomNormal([2, resolution, resolution, 3], 0, 1, 'float32', seed);
-  const expected = runStaticSubnet(subnet, input as tf.Tensor4D);
-  const actual = await runOnnx(await exportOnnx(subnet), input);
-  expect(actual.shape).toEqual(expected.shape);
-  const difference = maxAbsoluteDifference(actual, expected);
-  const scale = tf.tidy(() => tf.max(tf.abs(expected)).dataSync()[0] as number);
-  console.info(
-    `exportOnnx ${supernet.space.name} r${resolution}: max |onnx - runStaticSubnet| ${difference.toExponential(2)} (max |logit| ${scale.toFixed(2)})`,
-  );
-  expect(difference).toBeLessThan(1e-4);
-  // Random weights give small logits: the relative bound keeps the check meaningful.
-  expect(difference / scale).toBeLessThan(1e-5);
-  tf.dispose([input, expected, actual]);
-  disposeStaticSubnet(subnet);
-  expect(tf.memory().numTensors).toBe(before);
-}
+import { runOnnxWeb } from './test-utils/run-onnx-web.js';
 
 describe('exportOnnx on extracted subnets', () => {
   beforeAll(async () => {
@@ -79,10 +46,18 @@ describe('exportOnnx on extracted subnets', () => {
       ['min', minArch(tinySpace)],
       ['random', sampleArch(tinySpace, createRng(21))],
     ];
-    for (const [label, arch] of archs) {
-      it(`gives runStaticSubnet's logits within 1e-4 in onnxruntime (${label} arch)`, async () => {
-        await expectSameLogits(supernet, arch, 6);
-      });
+    // Issue #11: the same file runs unchanged in onnxruntime-node and in onnxruntime-web, here
+    // its wasm execution provider under Node (the wasm binary a browser loads).
+    const runtimes = [
+      ['onnxruntime-node', runOnnx],
+      ['onnxruntime-web', runOnnxWeb],
+    ] as const;
+    for (const [runtime, run] of runtimes) {
+      for (const [label, arch] of archs) {
+        it(`gives runStaticSubnet's logits within 1e-4 in ${runtime} (${label} arch)`, async () => {
+          await expectSameLogits(supernet, arch, 6, run, runtime);
+        });
+      }
     }
 
     it('loads from disk in a process that imports only onnxruntime-node', async () => {
@@ -133,6 +108,17 @@ const ort = require(${JSON.stringify(onnxruntime)});
     });
   });
 
+  it('gives runStaticSubnet logits within 1e-4 in onnxruntime-web for the attentivenas min subnet at 96 px', async () => {
+    const space = atResolution(attentivenasSpace, 96);
+    const supernet = createSupernet(space, { numClasses: 10, seed: 5 });
+    try {
+      randomizeDamped(supernet, 7);
+      await expectSameLogits(supernet, minArch(space), 9, runOnnxWeb, 'onnxruntime-web');
+    } finally {
+      supernet.dispose();
+    }
+  }, 300_000);
+
   it('gives runStaticSubnet logits within 1e-4 for attentivenas A0 at 160 px', async () => {
     const space = atResolution(attentivenasSpace, 160);
     const supernet = createSupernet(space, { numClasses: 10, seed: 5 });
@@ -145,7 +131,7 @@ const ort = require(${JSON.stringify(onnxruntime)});
         kernelSize: [3, 3, 3, 3, 3, 3, 3],
         expandRatio: [1, 4, 4, 4, 4, 6, 6],
       };
-      await expectSameLogits(supernet, a0, 9);
+      await expectSameLogits(supernet, a0, 9, runOnnx, 'onnxruntime-node');
     } finally {
       supernet.dispose();
     }
