@@ -20,6 +20,7 @@ import {
   endJobOnError,
   fanOut,
   localRun,
+  oneGpuPerRank,
   ranksOnThisHost,
   resultOfWriter,
   shardBatches,
@@ -337,5 +338,22 @@ describe('endJobOnError', () => {
     const io = captureIo();
     endJobOnError(localRun(io), new Error('disk full'));
     expect(io.err()).toBe('');
+  });
+});
+
+describe('oneGpuPerRank', () => {
+  it('shows each rank the GPU of its local rank, unless a device was chosen or the job is one', () => {
+    const environment: NodeJS.ProcessEnv = { OMPI_COMM_WORLD_LOCAL_RANK: '3' };
+    expect(oneGpuPerRank({ size: 8 }, environment)).toBe('3');
+    expect(environment.CUDA_VISIBLE_DEVICES).toBe('3');
+    const chosen: NodeJS.ProcessEnv = {
+      OMPI_COMM_WORLD_LOCAL_RANK: '1',
+      CUDA_VISIBLE_DEVICES: '0',
+    };
+    expect(oneGpuPerRank({ size: 2 }, chosen)).toBeUndefined();
+    expect(chosen.CUDA_VISIBLE_DEVICES).toBe('0');
+    const alone: NodeJS.ProcessEnv = { OMPI_COMM_WORLD_LOCAL_RANK: '0' };
+    expect(oneGpuPerRank({ size: 1 }, alone)).toBeUndefined();
+    expect(alone.CUDA_VISIBLE_DEVICES).toBeUndefined();
   });
 });

@@ -305,3 +305,20 @@ export function endJobOnError(
   run.io.stderr(formatCliError(error, verbose));
   (run.collective as MpiCollective).abort(1);
 }
+
+/**
+ * Before the backend loads: unless the user or the launcher chose (`CUDA_VISIBLE_DEVICES` set,
+ * as `srun --gpus-per-task` does), shows each rank of a job only the GPU numbered like its rank
+ * on this host (`OMPI_COMM_WORLD_LOCAL_RANK`): one rank per GPU, as on a server with several.
+ * Returns the device set, or undefined when nothing was changed.
+ */
+export function oneGpuPerRank(
+  run: Pick<DistributedRun, 'size'>,
+  environment: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  const localRank = environment.OMPI_COMM_WORLD_LOCAL_RANK;
+  if (run.size === 1 || environment.CUDA_VISIBLE_DEVICES !== undefined || localRank === undefined)
+    return undefined;
+  environment.CUDA_VISIBLE_DEVICES = localRank;
+  return localRank;
+}

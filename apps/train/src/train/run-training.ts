@@ -18,6 +18,7 @@ import {
   checkSameOnEveryRank,
   type DistributedRun,
   localRun,
+  oneGpuPerRank,
   resultOfWriter,
   shardBatchSize,
   shareCoresBetweenRanks,
@@ -106,6 +107,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
 
   const threads = shareCoresBetweenRanks(run, availableParallelism());
   if (threads !== undefined) io.stdout(`threads: ${threads} per rank (OMP_NUM_THREADS)\n`);
+  oneGpuPerRank(run);
   const backend = await selectBackend(config.backend, (line) => io.stderr(`backend: ${line}\n`));
   io.stdout(`backend: ${backend.description}\n`);
   await checkSameOnEveryRank(run, 'backend', backend.name);
