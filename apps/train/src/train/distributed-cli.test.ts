@@ -175,6 +175,22 @@ describeRequiring('mpi', mpiMissingReason(), 'supernas train under mpirun -np 2'
     expect(outcome.stderr).toContain('MPI_ABORT was invoked on rank 0');
   }, 600_000);
 
+  it("ends every rank with rank 0's error when it fails alone (a folder that holds a run)", async () => {
+    const runDir = join(root, 'taken');
+    await mkdir(join(runDir, 'checkpoint'), { recursive: true });
+    await writeFile(join(runDir, 'checkpoint', 'model.json'), '{}');
+    const job = spawnSync(
+      'mpirun',
+      [...mpirun, process.execPath, builtCli, 'train', '--config', configFile, '--run-dir', runDir],
+      { encoding: 'utf8', timeout: 300_000 },
+    );
+    expect(job.status).toBe(1);
+    const message = `${runDir} holds a run with a checkpoint: continue it with supernas train --resume ${runDir}, or choose another --run-dir`;
+    expect(job.stderr).toContain(`error: ${message}\n`);
+    expect(job.stderr).toContain(`[rank 1] error: rank 0 failed: ${message}\n`);
+    expect(job.stderr).toContain('MPI_ABORT was invoked');
+  }, 300_000);
+
   /** Starts a long 2-rank run, waits for its first checkpoint, and finds rank 1's process. */
   async function startAndWaitForCheckpoint(
     runDir: string,
