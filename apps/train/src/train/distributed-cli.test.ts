@@ -166,13 +166,15 @@ describeRequiring('mpi', mpiMissingReason(), 'supernas train under mpirun -np 2'
 
   it('ends the whole job naming the rank that hangs, after --collective-timeout', async () => {
     const job = await startAndWaitForCheckpoint(join(root, 'hung'), ['--collective-timeout', '3']);
+    const stoppedAt = performance.now();
     process.kill(job.rankOne, 'SIGSTOP');
     const outcome = await job.ended;
+    // MPI_Abort's own banner is left out: mpirun sometimes fails to print it under load.
+    expect((performance.now() - stoppedAt) / 1000).toBeLessThan(60);
     expect(outcome.status).not.toBe(0);
     expect(outcome.stderr).toMatch(
       /rank 0 of 2: \w+ #\d+ did not complete within 3\.0 s; waiting for rank 1 \(last at #\d+\): never reached #\d+/,
     );
-    expect(outcome.stderr).toContain('MPI_ABORT was invoked on rank 0');
   }, 600_000);
 
   it("ends every rank with rank 0's error when it fails alone (a folder that holds a run)", async () => {
