@@ -6,6 +6,7 @@
 // waiting for the slower rank). Needs `pnpm build` and Open MPI.
 //
 //   node bench/data-parallel.bench.mjs [--steps 8] [--rounds 2] [--warmup 2] [--json FILE]
+//                                      [--kinds 1x2,2x1,1x1]
 //
 // Each rank's job runs through runTraining with the CLI's own distributed run; this script only
 // wraps the run's dataParallel hook with timers.
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '8' },
     rounds: { type: 'string', default: '2' },
     warmup: { type: 'string', default: '2' },
+    kinds: { type: 'string', default: '1x2,2x1,1x1' },
     json: { type: 'string' },
     worker: { type: 'boolean', default: false },
   },
@@ -107,7 +109,13 @@ function launch(kind) {
   const runDir = mkdtempSync(join(tmpdir(), 'supernas-dp-bench-'));
   const script = fileURLToPath(import.meta.url);
   const args = [script, '--worker', '--steps', String(steps)];
-  const env = { ...process.env, SUPERNAS_BENCH_RUN_DIR: runDir };
+  // As in sandwich.bench.mjs: OpenMP threads that spin while waiting steal the cores of the
+  // other rank (and of whatever else runs) on a loaded machine.
+  const env = {
+    ...process.env,
+    OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE',
+    SUPERNAS_BENCH_RUN_DIR: runDir,
+  };
   const result =
     kind !== '2x1'
       ? spawnSync(process.execPath, args, {
@@ -119,10 +127,15 @@ function launch(kind) {
           [
             '--allow-run-as-root',
             '--oversubscribe',
+            // As the README advises: pinned to one core each, ranks cannot dodge other jobs.
+            '--bind-to',
+            'none',
             '-np',
             '2',
             '-x',
             'OMP_NUM_THREADS=1',
+            '-x',
+            'OMP_WAIT_POLICY',
             '-x',
             'SUPERNAS_BENCH_RUN_DIR',
             process.execPath,
@@ -150,7 +163,10 @@ function launch(kind) {
 
 function driver() {
   const rounds = Number(values.rounds);
-  const kinds = ['1x2', '2x1', '1x1'];
+  const kinds = values.kinds.split(',');
+  for (const kind of kinds)
+    if (!['1x2', '2x1', '1x1'].includes(kind))
+      throw new RangeError(`--kinds: '${kind}' is not one of 1x2, 2x1, 1x1`);
   const results = Object.fromEntries(kinds.map((kind) => [kind, []]));
   // Alternating rounds, so a change in the machine's load hits both.
   for (let round = 0; round < rounds; round++)
@@ -162,9 +178,9 @@ function driver() {
     return low === high ? low : `${low}-${high}`;
   };
   console.log(
-    `default supernas train job, global batch 64, ${steps} steps (first ${warmup} not timed), ${rounds} alternating rounds; medians per round, range over rounds`,
+    `default supernas train job, global batch 64, ${steps} steps (first ${warmup} not timed), ${rounds} alternating rounds, OMP_WAIT_POLICY=${process.env.OMP_WAIT_POLICY ?? 'PASSIVE'}; medians per round, range over rounds`,
   );
-  console.log(`backend: ${results['1x2'][0].backend}`);
+  console.log(`backend: ${results[kinds[0]][0].backend}`);
   console.log('\njob                       images/s   step s   in collectives');
   for (const [kind, label] of [
     ['1x2', '1 process x 2 threads'],
@@ -172,6 +188,7 @@ function driver() {
     ['1x1', '1 process x 1 thread'],
   ]) {
     const list = results[kind];
+    if (list === undefined) continue;
     const share = kind !== '2x1' ? '-' : `${range(list, 'communicatingShare', 3)} of step`;
     console.log(
       `${label.padEnd(25)} ${range(list, 'imagesPerSecond', 1).padStart(9)} ${range(list, 'stepSeconds', 3).padStart(8)}   ${share}`,
