@@ -68,7 +68,7 @@ describeRequiring('mpi', mpiMissingReason(), 'supernas train under mpirun -np 2'
     await rm(root, { recursive: true, force: true });
   });
 
-  it('ends with bit-identical weights on both ranks, rank 0 writing, and resumes in one process', async () => {
+  it('ends with bit-identical weights on both ranks, rank 0 writing, and resumes in one process and back', async () => {
     const runDir = join(root, 'run');
     const digests = join(root, 'digests');
     await mkdir(digests);
@@ -140,6 +140,41 @@ describeRequiring('mpi', mpiMissingReason(), 'supernas train under mpirun -np 2'
     expect(resumed.status).toBe(0);
     expect(resumed.stdout).toContain(`resuming ${runDir} at step 3 of 5`);
     expect(stepsIn(await readFile(join(runDir, 'metrics.jsonl'), 'utf8'))).toEqual([1, 2, 3, 4, 5]);
+
+    // And back to 2 ranks, which restore the same checkpoint and stay identical.
+    await rm(digests, { recursive: true });
+    await mkdir(digests);
+    const back = spawnSync(
+      'mpirun',
+      [
+        ...mpirun,
+        '-x',
+        'SUPERNAS_TEST_WEIGHTS_DIR',
+        process.execPath,
+        builtCli,
+        'train',
+        '--resume',
+        runDir,
+        '--steps',
+        '7',
+      ],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, SUPERNAS_TEST_WEIGHTS_DIR: digests },
+        timeout: 600_000,
+      },
+    );
+    expect(back.stderr).not.toMatch(/error/i);
+    expect(back.status).toBe(0);
+    expect(back.stdout).toContain(`resuming ${runDir} at step 5 of 7`);
+    expect(stepsIn(await readFile(join(runDir, 'metrics.jsonl'), 'utf8'))).toEqual([
+      1, 2, 3, 4, 5, 6, 7,
+    ]);
+    const [again, againOther] = ['rank-0.sha256', 'rank-1.sha256'].map((name) =>
+      readFileSync(join(digests, name), 'utf8').trim(),
+    );
+    expect(againOther).toBe(again);
+    expect(again).not.toBe(first);
   }, 900_000);
 
   it('ends the whole job with an error naming the rank when one rank is killed, the checkpoint intact', async () => {
