@@ -49,6 +49,12 @@ export interface MpiCollective extends Collective {
   broadcastSync<T extends TypedArray>(buffer: T, root?: number): T;
   allgatherSync<T extends TypedArray>(buffer: T): T;
   barrierSync(): void;
+  /**
+   * Ends every rank of the job now (`MPI_Abort` with `code`): for a rank that failed on its own
+   * (bad input, a full disk) while the others may be waiting in a collective, which it could
+   * neither join nor finalize past. Report the error first.
+   */
+  abort(code: number): never;
 }
 
 let created: MpiCollective | undefined;
@@ -240,6 +246,9 @@ export function mpiCollective(options: MpiCollectiveOptions = {}): MpiCollective
     },
     barrierSync(): void {
       runSync('barrier', null, null);
+    },
+    abort(code: number): never {
+      return addon.abort(code);
     },
     async close(): Promise<void> {
       if (closed) return;

@@ -25,6 +25,16 @@ describeRequiring('mpi', mpiMissingReason(), 'a rank that dies or hangs', () => 
     );
   });
 
+  it('ends every rank at once when one rank aborts, with its code, even with no watchdog', () => {
+    const run = runUnderMpirun('failure.mjs', { args: ['abort'], timeoutMs: 60_000 });
+    expect(run.status).toBe(7);
+    expect(run.seconds).toBeLessThan(30);
+    expect(run.stderr).toContain('rank 1: failed on its own');
+    expect(run.stderr).toMatch(
+      /MPI_ABORT was invoked on rank 1 in communicator MPI_COMM_WORLD\s+with errorcode 7/,
+    );
+  });
+
   it("rejects with the timeout's details when asked to throw, and the job still ends", () => {
     const run = runUnderMpirun('failure.mjs', { args: ['hang-throw', '2'], timeoutMs: 60_000 });
     expect(run.status).toBe(3);

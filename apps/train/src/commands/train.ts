@@ -5,7 +5,9 @@ import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
 import { parsePositiveInteger } from '../parse-options.js';
 import { parseTrainConfig, readTrainConfig, type TrainRunConfig } from '../train/config.js';
+import { endJobOnError } from '../train/distributed.js';
 import { runTraining } from '../train/run-training.js';
+import { parseDistributedMode, startTrainingJob } from '../train/start-training-job.js';
 
 interface TrainOptions {
   readonly config?: string;
@@ -14,6 +16,8 @@ interface TrainOptions {
   readonly backend?: BackendChoice;
   readonly steps?: number;
   readonly seed?: number;
+  readonly distributed?: 'auto' | 'mpi';
+  readonly collectiveTimeout?: number;
 }
 
 /** Command-line flags override the config file; the result is validated again. */
@@ -32,7 +36,7 @@ function withOverrides(config: TrainRunConfig, options: TrainOptions): TrainRunC
   );
 }
 
-const signalExitCodes = { SIGINT: 130, SIGTERM: 143 } as const;
+const signalExitCodes = { SIGINT: 130, SIGTERM: 143, SIGUSR1: 138 } as const;
 
 /**
  * Ctrl-C (SIGINT) or SIGTERM: the run stops after the current step, writes a checkpoint and
@@ -40,15 +44,17 @@ const signalExitCodes = { SIGINT: 130, SIGTERM: 143 } as const;
  * it, so Node restores the default action and a second Ctrl-C ends the process at once, even in
  * the middle of a step (the checkpoint on disk is replaced atomically, so it stays intact).
  */
-function stopOnSignals(io: CliIo): {
+function stopOnSignals(
+  io: CliIo,
+  names: ReadonlyArray<keyof typeof signalExitCodes> = ['SIGINT', 'SIGTERM'],
+): {
   signal: AbortSignal;
   exitCode: () => number;
   dispose: () => void;
 } {
   const abort = new AbortController();
   let received: keyof typeof signalExitCodes = 'SIGINT';
-  const listeners = Object.keys(signalExitCodes).map((name) => {
-    const signal = name as keyof typeof signalExitCodes;
+  const listeners = names.map((signal) => {
     const listener = () => {
       if (!abort.signal.aborted) {
         received = signal;
@@ -94,6 +100,16 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
         throw new CliUsageError(`--seed is ${formatValue(value)}, expected an integer >= 0`);
       return seed;
     })
+    .option(
+      '--distributed <mode>',
+      'auto: one rank of a data-parallel job when started by mpirun / srun, else alone; mpi: fail unless started so',
+      parseDistributedMode,
+    )
+    .option(
+      '--collective-timeout <seconds>',
+      'a rank that waits this long for another (dead or hung) ends the whole job, naming it (default SUPERNAS_COLLECTIVE_TIMEOUT, else 600)',
+      parsePositiveInteger,
+    )
     .action(async (options: TrainOptions) => {
       if (
         options.resume !== undefined &&
@@ -105,7 +121,13 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
       }
       const base =
         options.config === undefined ? parseTrainConfig({}) : await readTrainConfig(options.config);
-      const stop = stopOnSignals(io);
+      const job = startTrainingJob(io, options);
+      // Under mpirun, SIGINT / SIGTERM to mpirun end the job; mpirun forwards SIGUSR1 to every
+      // rank, which then stop at the same step with a checkpoint.
+      const stop = stopOnSignals(
+        job.io,
+        job.size > 1 ? ['SIGINT', 'SIGTERM', 'SIGUSR1'] : ['SIGINT', 'SIGTERM'],
+      );
       try {
         const result = await runTraining({
           config: withOverrides(base, options),
@@ -122,8 +144,13 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
           ...(options.runDir !== undefined ? { runDir: options.runDir } : {}),
           io,
           signal: stop.signal,
+          distributed: job,
         });
         if (result.interrupted) process.exitCode = stop.exitCode();
+        await job.collective.close();
+      } catch (error) {
+        endJobOnError(job, error, program.opts<{ verbose?: boolean }>().verbose === true);
+        throw error;
       } finally {
         stop.dispose();
       }

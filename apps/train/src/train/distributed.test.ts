@@ -7,6 +7,9 @@ import {
 import type { Supernet } from '@supernas/elastic';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../cli-io.js';
 import {
@@ -14,14 +17,22 @@ import {
   broadcastJson,
   checkSameOnEveryRank,
   type DistributedRun,
+  endJobOnError,
   fanOut,
+  localRun,
+  oneGpuPerRank,
   ranksOnThisHost,
+  resultOfWriter,
   shardBatches,
   shardBatchSize,
+  shareCoresBetweenRanks,
   shareOf,
   startDistributedRun,
   syncSupernet,
+  threadsPerRank,
+  weightsDigest,
   writerOnly,
+  writeWeightsDigestForTests,
 } from './distributed.js';
 
 beforeAll(async () => {
@@ -245,5 +256,104 @@ describe('ranksOnThisHost', () => {
   it("reads mpirun's local size, 1 outside mpirun", () => {
     expect(ranksOnThisHost({ OMPI_COMM_WORLD_LOCAL_SIZE: '4' })).toBe(4);
     expect(ranksOnThisHost({})).toBe(1);
+  });
+});
+
+describe('resultOfWriter', () => {
+  it("gives every rank rank 0's result, running the work on rank 0 only", async () => {
+    const job = inProcessJob(2);
+    const ranAt: number[] = [];
+    const results = await Promise.all(
+      job.map((collective, rank) =>
+        resultOfWriter({ collective, rank, size: 2 }, async () => {
+          ranAt.push(rank);
+          return `/runs/from-rank-${rank}`;
+        }),
+      ),
+    );
+    expect(ranAt).toEqual([0]);
+    expect(results).toEqual(['/runs/from-rank-0', '/runs/from-rank-0']);
+  });
+
+  it("fails on every rank when rank 0's work fails, the others quoting its error", async () => {
+    const job = inProcessJob(2);
+    const failure = new Error('/runs/a holds a run with a checkpoint');
+    const outcomes = await Promise.all(
+      job.map((collective, rank) =>
+        resultOfWriter({ collective, rank, size: 2 }, async () => {
+          throw failure;
+        }).catch((error: Error) => error),
+      ),
+    );
+    expect(outcomes[0]).toBe(failure);
+    expect((outcomes[1] as Error).message).toBe(
+      'rank 0 failed: /runs/a holds a run with a checkpoint',
+    );
+  });
+
+  it('runs the work directly in a job of one', async () => {
+    expect(await resultOfWriter(localRun(captureIo()), async () => 7)).toBe(7);
+  });
+});
+
+describe('threadsPerRank and shareCoresBetweenRanks', () => {
+  it("divide the host's cores between the ranks on it, at least one each", () => {
+    expect(threadsPerRank(16, 4)).toBe(4);
+    expect(threadsPerRank(2, 4)).toBe(1);
+    expect(threadsPerRank(8, 0)).toBe(8);
+  });
+
+  it('set OMP_NUM_THREADS for a rank of a job, unless the user set it or the job is one', () => {
+    const environment: NodeJS.ProcessEnv = { OMPI_COMM_WORLD_LOCAL_SIZE: '2' };
+    expect(shareCoresBetweenRanks({ size: 2 }, 8, environment)).toBe(4);
+    expect(environment.OMP_NUM_THREADS).toBe('4');
+    const own: NodeJS.ProcessEnv = { OMPI_COMM_WORLD_LOCAL_SIZE: '2', OMP_NUM_THREADS: '3' };
+    expect(shareCoresBetweenRanks({ size: 2 }, 8, own)).toBeUndefined();
+    expect(own.OMP_NUM_THREADS).toBe('3');
+    const alone: NodeJS.ProcessEnv = {};
+    expect(shareCoresBetweenRanks({ size: 1 }, 8, alone)).toBeUndefined();
+    expect(alone.OMP_NUM_THREADS).toBeUndefined();
+  });
+});
+
+describe('writeWeightsDigestForTests', () => {
+  it("writes the rank's weights digest where SUPERNAS_TEST_WEIGHTS_DIR says, nothing otherwise", async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'supernas-digest-'));
+    const variables = new Map([['w', tf.variable(tf.tensor1d([1, 2, 3]))]]);
+    const supernet = { variables } as unknown as Supernet;
+    await writeWeightsDigestForTests(supernet, { rank: 1 }, { SUPERNAS_TEST_WEIGHTS_DIR: folder });
+    await writeWeightsDigestForTests(supernet, { rank: 0 }, {});
+    expect(await readFile(join(folder, 'rank-1.sha256'), 'utf8')).toBe(
+      `${weightsDigest(variables)}\n`,
+    );
+    await expect(readFile(join(folder, 'rank-0.sha256'), 'utf8')).rejects.toThrow('ENOENT');
+    expect(weightsDigest(variables)).toMatch(/^[0-9a-f]{64}$/);
+    tf.dispose([...variables.values()]);
+    await rm(folder, { recursive: true });
+  });
+});
+
+describe('endJobOnError', () => {
+  it('leaves a job of one to the usual error path', () => {
+    const io = captureIo();
+    endJobOnError(localRun(io), new Error('disk full'));
+    expect(io.err()).toBe('');
+  });
+});
+
+describe('oneGpuPerRank', () => {
+  it('shows each rank the GPU of its local rank, unless a device was chosen or the job is one', () => {
+    const environment: NodeJS.ProcessEnv = { OMPI_COMM_WORLD_LOCAL_RANK: '3' };
+    expect(oneGpuPerRank({ size: 8 }, environment)).toBe('3');
+    expect(environment.CUDA_VISIBLE_DEVICES).toBe('3');
+    const chosen: NodeJS.ProcessEnv = {
+      OMPI_COMM_WORLD_LOCAL_RANK: '1',
+      CUDA_VISIBLE_DEVICES: '0',
+    };
+    expect(oneGpuPerRank({ size: 2 }, chosen)).toBeUndefined();
+    expect(chosen.CUDA_VISIBLE_DEVICES).toBe('0');
+    const alone: NodeJS.ProcessEnv = { OMPI_COMM_WORLD_LOCAL_RANK: '0' };
+    expect(oneGpuPerRank({ size: 1 }, alone)).toBeUndefined();
+    expect(alone.CUDA_VISIBLE_DEVICES).toBeUndefined();
   });
 });

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   type Collective,
   detectCollective,
+  type MpiCollective,
   type MpiCollectiveOptions,
 } from '@supernas/distributed';
 import { broadcastVariables, type DataParallel, dataParallel } from '@supernas/distributed/tfjs';
@@ -10,6 +13,7 @@ import type { BatchSource } from '@supernas/trainer';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
+import { formatCliError } from '../format-cli-error.js';
 
 /**
  * What `supernas train` needs to run as one rank of a data-parallel job (started by mpirun),
@@ -211,4 +215,110 @@ export async function broadcastJson<T>(collective: Collective, value: T, root = 
   if (collective.rank === root) buffer.set(bytes);
   await collective.broadcast(buffer, root);
   return JSON.parse(new TextDecoder().decode(buffer)) as T;
+}
+
+/** A job of one (`localCollective`): what a run without mpirun, or a test, trains with. */
+export function localRun(io: CliIo): DistributedRun {
+  return startDistributedRun(io, { environment: {} });
+}
+
+/**
+ * Rank 0 does `work` (prepare the run folder, say) and every rank gets its result. When it
+ * fails, rank 0 rethrows its error and the other ranks throw one that quotes it, instead of
+ * waiting for a result that never comes.
+ */
+export async function resultOfWriter<T>(
+  run: Pick<DistributedRun, 'collective' | 'rank' | 'size'>,
+  work: () => Promise<T>,
+): Promise<T> {
+  if (run.size === 1) return work();
+  let outcome: { value: T } | { error: string } | undefined;
+  let failure: unknown;
+  if (run.rank === 0) {
+    try {
+      outcome = { value: await work() };
+    } catch (error) {
+      failure = error;
+      outcome = { error: (error as Error)?.message ?? String(error) };
+    }
+  }
+  const shared = await broadcastJson(run.collective, outcome);
+  if (run.rank === 0 && failure !== undefined) throw failure;
+  if (shared === undefined || 'error' in shared)
+    throw new CliUsageError(`rank 0 failed: ${shared?.error ?? 'no result'}`);
+  return shared.value;
+}
+
+/**
+ * Compute threads for one rank: the host's cores shared by the ranks mpirun started on it, so
+ * ranks do not oversubscribe the cores (each rank's kernels would otherwise start a thread per
+ * core).
+ */
+export function threadsPerRank(cores: number, ranksHere: number): number {
+  return Math.max(1, Math.floor(cores / Math.max(1, ranksHere)));
+}
+
+/**
+ * Before the backend loads: unless the user set `OMP_NUM_THREADS`, gives the OpenMP kernels
+ * (the native backend's oneDNN) this rank's share of the cores. Returns the thread count set, or
+ * undefined when nothing was changed (a job of one, or the user's own setting).
+ */
+export function shareCoresBetweenRanks(
+  run: Pick<DistributedRun, 'size'>,
+  cores: number,
+  environment: NodeJS.ProcessEnv = process.env,
+): number | undefined {
+  if (run.size === 1 || environment.OMP_NUM_THREADS !== undefined) return undefined;
+  const threads = threadsPerRank(cores, ranksOnThisHost(environment));
+  environment.OMP_NUM_THREADS = String(threads);
+  return threads;
+}
+
+/**
+ * Test hook: with `SUPERNAS_TEST_WEIGHTS_DIR` set, every rank writes the SHA-256 of its weights
+ * to `rank-<rank>.sha256` there, so a test of a run under mpirun compares the ranks' weights.
+ */
+export async function writeWeightsDigestForTests(
+  supernet: Supernet,
+  run: Pick<DistributedRun, 'rank'>,
+  environment: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  const folder = environment.SUPERNAS_TEST_WEIGHTS_DIR;
+  if (folder === undefined || folder === '') return;
+  await writeFile(
+    join(folder, `rank-${run.rank}.sha256`),
+    `${weightsDigest(supernet.variables)}\n`,
+  );
+}
+
+/**
+ * For a rank that failed with `error` in a job of several: prints it (one line, naming the rank)
+ * and ends every rank through `MPI_Abort`. Exiting normally would not end the job: at exit MPI
+ * waits for the ranks that still expect this one in a collective. A job of one does nothing.
+ */
+export function endJobOnError(
+  run: Pick<DistributedRun, 'collective' | 'size' | 'io'>,
+  error: unknown,
+  verbose = false,
+): void {
+  if (run.size === 1 || run.collective.transport !== 'mpi') return;
+  run.io.stderr(formatCliError(error, verbose));
+  (run.collective as MpiCollective).abort(1);
+}
+
+/**
+ * Before the backend loads: unless the user or the launcher chose (`CUDA_VISIBLE_DEVICES` set,
+ * as `srun --gpus-per-task` does), shows each rank of a job only the GPU numbered like its rank
+ * on this host (`OMPI_COMM_WORLD_LOCAL_RANK`): one rank per GPU, as on a server with several.
+ * Returns the device set, or undefined when nothing was changed.
+ */
+export function oneGpuPerRank(
+  run: Pick<DistributedRun, 'size'>,
+  environment: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  const localRank = environment.OMPI_COMM_WORLD_LOCAL_RANK;
+  if (run.size === 1 || environment.CUDA_VISIBLE_DEVICES !== undefined || localRank === undefined)
+    return undefined;
+  environment.CUDA_VISIBLE_DEVICES = localRank;
+  return localRank;
 }

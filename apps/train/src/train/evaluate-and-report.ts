@@ -14,6 +14,7 @@ import type { CliIo } from '../cli-io.js';
 import { atomicWrite } from '../run/atomic-write.js';
 import { writeRunCharts } from '../run/write-run-charts.js';
 import type { TrainRunConfig } from './config.js';
+import { type DistributedRun, fanOut } from './distributed.js';
 import { evaluateSubnet, type SubnetResult } from './evaluate-subnets.js';
 import { formatResultsTable } from './results-table.js';
 import { runFiles } from './run-folder.js';
@@ -49,6 +50,11 @@ export interface EvaluateAndReportInput {
     readonly trainSeconds: number;
   };
   readonly io: CliIo;
+  /**
+   * A data-parallel job: the subnets are shared out over the ranks, each calibrated and tested
+   * whole on one rank (so each number equals one process's), and rank 0 writes the results.
+   */
+  readonly distributed?: Pick<DistributedRun, 'collective' | 'rank' | 'size' | 'isWriter'>;
 }
 
 /**
@@ -60,23 +66,22 @@ export async function evaluateAndReport(input: EvaluateAndReportInput): Promise<
   io.stdout(
     `evaluating: BN calibration on ${config.evaluation.calibrationBatches} batches of ${config.evaluation.calibrationBatchSize}, then the test split\n`,
   );
-  const results: SubnetResult[] = [];
-  for (const { label, arch } of archsToEvaluate(
+  const archs = archsToEvaluate(
     space,
     config.evaluation.middleArchs,
     config.seed,
     data.train.numClasses,
-  )) {
-    results.push(
-      await evaluateSubnet(supernet, arch, label, data, {
-        ...config.evaluation,
-        seed: config.seed,
-        ...(config.data.augmentation === undefined
-          ? {}
-          : { augmentation: config.data.augmentation }),
-      }),
-    );
-  }
+  );
+  const evaluate = ({ label, arch }: (typeof archs)[number]) =>
+    evaluateSubnet(supernet, arch, label, data, {
+      ...config.evaluation,
+      seed: config.seed,
+      ...(config.data.augmentation === undefined ? {} : { augmentation: config.data.augmentation }),
+    });
+  const results: SubnetResult[] = [];
+  if (input.distributed === undefined) for (const item of archs) results.push(await evaluate(item));
+  else results.push(...(await fanOut(input.distributed, archs, evaluate)));
+  if (input.distributed?.isWriter === false) return results;
   io.stdout(`${formatResultsTable(results)}\n`);
   await writeResults(input.runDir, results, {
     space: space.name,

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Dataset } from '@supernas/data';
 import { createSupernet, registerGradients } from '@supernas/elastic';
@@ -13,6 +14,17 @@ import { formatDuration } from '../run/progress-bar.js';
 import { withFileErrors } from '../run/run-file-error.js';
 import { ensureWritableDirectory } from '../run/writable-directory.js';
 import type { TrainRunConfig } from './config.js';
+import {
+  checkSameOnEveryRank,
+  type DistributedRun,
+  localRun,
+  oneGpuPerRank,
+  resultOfWriter,
+  shardBatchSize,
+  shareCoresBetweenRanks,
+  syncSupernet,
+  writeWeightsDigestForTests,
+} from './distributed.js';
 import { evaluateAndReport } from './evaluate-and-report.js';
 import type { SubnetResult } from './evaluate-subnets.js';
 import { loadRunDataset } from './load-dataset.js';
@@ -41,6 +53,8 @@ export interface RunTrainingOptions {
   readonly onStep?: (record: StepRecord) => void;
   /** Skip the evaluation after training (tests). */
   readonly skipEvaluation?: boolean;
+  /** This process's rank in a data-parallel job (`startDistributedRun`); alone when absent. */
+  readonly distributed?: DistributedRun;
 }
 
 export interface RunTrainingResult {
@@ -78,17 +92,25 @@ async function startRunFolder(runDir: string, config: TrainRunConfig): Promise<v
  * the files an uninterrupted run writes (apart from wall-clock fields, which add up).
  */
 export async function runTraining(options: RunTrainingOptions): Promise<RunTrainingResult> {
-  const { io } = options;
-  const runDir = resolve(options.runDir ?? join('runs', timestamp()));
+  const run = options.distributed ?? localRun(options.io);
+  const { io } = run;
+  // Rank 0's folder (a fresh run's timestamp differs between ranks): a shared one.
+  const runDir = await resultOfWriter(run, async () =>
+    resolve(options.runDir ?? join('runs', timestamp())),
+  );
   const config = options.resume
     ? await readResumeConfig(runDir, options.overrides ?? {})
     : options.config;
   const space = getSearchSpace(config.space);
-  if (!options.resume) await startRunFolder(runDir, config);
-  else await ensureWritableDirectory(runDir, 'run folder');
+  if (!options.resume) await resultOfWriter(run, () => startRunFolder(runDir, config));
+  else if (run.isWriter) await ensureWritableDirectory(runDir, 'run folder');
 
+  const threads = shareCoresBetweenRanks(run, availableParallelism());
+  if (threads !== undefined) io.stdout(`threads: ${threads} per rank (OMP_NUM_THREADS)\n`);
+  oneGpuPerRank(run);
   const backend = await selectBackend(config.backend, (line) => io.stderr(`backend: ${line}\n`));
   io.stdout(`backend: ${backend.description}\n`);
+  await checkSameOnEveryRank(run, 'backend', backend.name);
   await registerGradients();
 
   const [train, test] = await Promise.all([
@@ -101,6 +123,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
       `${train.name} (${train.origin}) has ${train.numClasses} class, expected at least 2 to train a classifier`,
     );
   const batchSize = config.data.batchSize;
+  shardBatchSize(batchSize, run.size);
   const batchesPerEpoch = Math.floor(train.size / batchSize);
   if (batchesPerEpoch < 1)
     throw new CliUsageError(
@@ -125,10 +148,12 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
         trainConfig,
         supernet,
         sampler,
-        options.overrides?.steps !== undefined,
+        options.overrides?.steps !== undefined && run.isWriter,
       );
+      // Every rank read the checkpoint from the shared folder: make sure they read the same.
+      await syncSupernet(supernet, run, 'check');
       io.stdout(`resuming ${runDir} at step ${resume.step} of ${totalSteps}\n`);
-    }
+    } else await syncSupernet(supernet, run, 'broadcast');
     io.stdout(
       `training ${space.name} supernet: ${totalSteps} steps of batch ${batchSize}, sampler ${sampler.name}, distillation ${config.distillation.kind}, run folder ${runDir}\n`,
     );
@@ -142,9 +167,11 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
       supernet,
       sampler,
       ...(resume === undefined ? {} : { resume }),
+      distributed: run,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(options.onStep === undefined ? {} : { onStep: options.onStep }),
     });
+    await writeWeightsDigestForTests(supernet, run);
     const startStep = resume?.step ?? 0;
     io.stdout(
       `trained ${outcome.steps - startStep} steps in ${formatDuration(outcome.trainSeconds - (resume?.trainSeconds ?? 0))} (${sampler.report()})\n`,
@@ -168,6 +195,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
           data: { train, test },
           summary: { backend: backend.name, steps: totalSteps, trainSeconds: outcome.trainSeconds },
           io,
+          distributed: run,
         });
     return { ...summary, interrupted: false, results };
   } finally {

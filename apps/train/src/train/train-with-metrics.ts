@@ -15,6 +15,7 @@ import { MetricsWriter } from '../run/metrics-writer.js';
 import { ProgressBar } from '../run/progress-bar.js';
 import { withFileErrors } from '../run/run-file-error.js';
 import type { TrainRunConfig } from './config.js';
+import { type DistributedRun, shardBatches, writerOnly } from './distributed.js';
 import { rewindMetrics } from './metrics-history.js';
 import type { ResumeState } from './resume-run.js';
 import { runFiles } from './run-folder.js';
@@ -30,6 +31,8 @@ export interface TrainWithMetricsInput {
   readonly supernet: Supernet;
   readonly sampler: Sampler;
   readonly resume?: ResumeState;
+  /** A data-parallel job: this rank trains on its shard of each batch, rank 0 writes. */
+  readonly distributed?: Pick<DistributedRun, 'rank' | 'size' | 'isWriter' | 'dataParallel'>;
   readonly signal?: AbortSignal;
   readonly onStep?: (record: StepRecord) => void;
 }
@@ -58,16 +61,19 @@ export async function trainWithMetrics(
   const epochOf = (step: number) => Math.floor((step - 1) / batchesPerEpoch);
   const closesEpoch = (step: number) => step % batchesPerEpoch === 0 || step === totalSteps;
 
+  const run = input.distributed ?? { rank: 0, size: 1, isWriter: true, dataParallel: undefined };
   const startStep = resume?.step ?? 0;
-  const history = await rewindMetrics(files.metrics, startStep, (record) =>
-    closesEpoch(record.step),
-  );
+  // Only rank 0 keeps metrics (and their epoch means); the others only train.
+  const history = run.isWriter
+    ? await rewindMetrics(files.metrics, startStep, (record) => closesEpoch(record.step))
+    : [];
   // The epoch's mean losses cover its steps before the checkpoint too.
   let epochLosses: number[][] = history
     .filter((record) => startStep > 0 && epochOf(record.step) === epochOf(startStep + 1))
     .map((record) => (record.losses ?? []).map((entry) => entry.loss));
 
-  const data = createBatchIterator(train, {
+  // Every rank iterates the same global batches (same seed or state) and keeps its shard.
+  const globalBatches = createBatchIterator(train, {
     batchSize: config.data.batchSize,
     mode: 'train',
     ...(config.data.augmentation === undefined ? {} : { augmentation: config.data.augmentation }),
@@ -76,10 +82,15 @@ export async function trainWithMetrics(
       : { state: resume.dataState }),
     resolution: trainingBatchResolution(train, space),
   });
+  const data = shardBatches(globalBatches, run.rank, run.size);
   const metrics = new MetricsWriter(files.metrics);
-  const progress = new ProgressBar(totalSteps, process.stderr);
+  const progress = run.isWriter ? new ProgressBar(totalSteps, process.stderr) : undefined;
   let smoothedStepSeconds = 0;
   const onStep = (record: StepRecord) => {
+    if (!run.isWriter) {
+      input.onStep?.(record);
+      return;
+    }
     smoothedStepSeconds =
       smoothedStepSeconds === 0
         ? record.stepSeconds
@@ -111,7 +122,7 @@ export async function trainWithMetrics(
       });
       epochLosses = [];
     }
-    progress.update(record.step, {
+    progress?.update(record.step, {
       loss: record.losses[0]?.loss ?? Number.NaN,
       imagesPerSecond: record.imagesPerSecond,
       etaSeconds: (totalSteps - record.step) * smoothedStepSeconds,
@@ -126,18 +137,20 @@ export async function trainWithMetrics(
   let savedSeconds = { step: startStep, seconds: trainSecondsBefore };
   const saveCheckpoint = async (state: TrainingState, optimizer: Sgd): Promise<void> => {
     const seconds = trainSecondsNow();
-    await withFileErrors('the checkpoint in', files.checkpoint, () =>
-      saveSupernet(supernet, fileSystemHandler(files.checkpoint), {
-        optimizer,
-        step: state.step,
-        metadata: {
-          samplerState: state.samplerState,
-          dataState: state.dataState,
-          totalSteps,
-          trainSeconds: seconds,
-        },
-      }),
-    );
+    await writerOnly(run, async () => {
+      await withFileErrors('the checkpoint in', files.checkpoint, () =>
+        saveSupernet(supernet, fileSystemHandler(files.checkpoint), {
+          optimizer,
+          step: state.step,
+          metadata: {
+            samplerState: state.samplerState,
+            dataState: state.dataState,
+            totalSteps,
+            trainSeconds: seconds,
+          },
+        }),
+      );
+    })();
     savedSeconds = { step: state.step, seconds };
   };
   let outcome: Awaited<ReturnType<typeof trainSupernet>>;
@@ -151,10 +164,11 @@ export async function trainWithMetrics(
       startStep,
       onStep,
       saveCheckpoint,
+      ...(run.dataParallel === undefined ? {} : { dataParallel: run.dataParallel }),
       ...(input.signal === undefined ? {} : { signal: input.signal }),
     });
   } finally {
-    data.close();
+    globalBatches.close();
   }
   outcome.optimizer.dispose();
   return {

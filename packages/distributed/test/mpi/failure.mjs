@@ -1,18 +1,23 @@
 // Under mpirun: rank 1 fails before the second collective, as `node failure.mjs <mode>` says:
 // `kill` (SIGKILL, as the OOM killer would), `hang` (a busy JS loop, as a deadlock would), or
-// `hang-throw` (a hang, with the survivors set to reject instead of aborting the job).
+// `hang-throw` (a hang, with the survivors set to reject instead of aborting the job), or `abort`
+// (rank 1 fails on its own and ends the job with `abort`, the watchdog off).
 import { mpiCollective } from '../../dist/index.js';
 import { writeResult } from './result.mjs';
 
 const mode = process.argv[2];
 const timeoutSeconds = Number(process.argv[3] ?? 20);
 const collective = mpiCollective({
-  timeoutSeconds,
+  timeoutSeconds: mode === 'abort' ? 0 : timeoutSeconds,
   onFailure: mode === 'hang-throw' ? 'throw' : 'abort',
 });
 await collective.allreduce(new Float32Array(1000), 'sum');
 if (collective.rank === 1) {
   if (mode === 'kill') process.kill(process.pid, 'SIGKILL');
+  if (mode === 'abort') {
+    process.stderr.write('rank 1: failed on its own\n');
+    collective.abort(7);
+  }
   if (mode === 'hang' || mode === 'hang-throw') {
     const until = Date.now() + 120_000;
     while (Date.now() < until) {
