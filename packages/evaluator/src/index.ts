@@ -69,4 +69,3 @@ export {
 } from './search-problem.js';
 export type { SearchWorkerApi } from './search-worker.js';
 export { graphModelRunner, type SubnetRunner } from './subnet-runner.js';
-export { loadRunSupernet, supernetArchRunner } from './supernet-runner.js';
