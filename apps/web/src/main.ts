@@ -207,17 +207,26 @@ async function runSearch(budget: DeviceBudget = currentBudget()): Promise<void> 
   const run = state.run!;
   const first = state.subnets[0]!.subnet.metadata;
   progress('Searching…');
+  if (state.subnets.every((subnet) => subnet.subnet.metadata.top1 === undefined)) {
+    fail(
+      new Error('no subnet of this run has a test top-1 (export them with supernas export --eval)'),
+    );
+    return;
+  }
   try {
     state.result = await searchForDevice(searchClient, {
       space: run.space.name,
       numClasses: first.numClasses,
       inputChannels: first.inputShape[3]!,
       budget,
-      known: state.subnets.map((subnet) => ({
-        arch: subnet.subnet.metadata.arch,
-        accuracy: subnet.subnet.metadata.top1 ?? 0,
-        latencyMs: subnet.latency!.medianMs,
-      })),
+      // Only subnets exported with --eval carry a test top-1 to rank them by.
+      known: state.subnets
+        .filter((subnet) => subnet.subnet.metadata.top1 !== undefined)
+        .map((subnet) => ({
+          arch: subnet.subnet.metadata.arch,
+          accuracy: subnet.subnet.metadata.top1!,
+          latencyMs: subnet.latency!.medianMs,
+        })),
       ...(state.latencyModel === undefined ? {} : { latencyModel: state.latencyModel }),
     });
   } catch (error) {
