@@ -333,6 +333,11 @@ function renderSearch(): void {
         return row;
       }),
   );
+  const model = state.latencyModel;
+  $('latency-model').textContent =
+    model === undefined
+      ? ''
+      : `Latency model for archs not measured here (ridge on MFLOPs, blocks and input pixels, fitted on ${model.points} measured subnets): mean absolute error ${model.trainingErrorMs.toFixed(2)} ms.`;
   const chosen = chosenSubnet();
   const box = $('chosen');
   if (result === undefined || chosen === undefined) {
