@@ -16,6 +16,7 @@ import {
   loadSubnetModel,
   measureLatency,
   type PickedFile,
+  paretoFront,
   pickBackend,
   probeBackends,
   readJson,
@@ -286,14 +287,24 @@ function renderSearch(): void {
   const result = state.result;
   const frontKeys = new Set(result?.front.map((candidate) => candidate.key));
   const chosenKey = result?.chosen.key;
-  const points = (x: (subnet: SubnetState) => number) =>
-    state.subnets.map((subnet) => ({
+  // Each chart draws its own front: what dominates in MFLOPs need not dominate in latency.
+  const points = (x: (subnet: SubnetState) => number) => {
+    const ranked = state.subnets
+      .filter((subnet) => subnet.subnet.metadata.top1 !== undefined)
+      .map((subnet) => ({
+        key: subnet.subnet.metadata.archKey,
+        cost: x(subnet),
+        accuracy: subnet.subnet.metadata.top1!,
+      }));
+    const front = new Set(paretoFront(ranked).map((point) => point.key));
+    return state.subnets.map((subnet) => ({
       label: subnet.label,
       x: x(subnet),
       top1: subnet.subnet.metadata.top1 ?? 0,
-      onFront: frontKeys.has(subnet.subnet.metadata.archKey),
+      onFront: front.has(subnet.subnet.metadata.archKey),
       chosen: subnet.subnet.metadata.archKey === chosenKey,
     }));
+  };
   const budget = Number($<HTMLInputElement>('budget').value);
   const kind = budgetKind();
   $('chart-mflops').replaceChildren(
