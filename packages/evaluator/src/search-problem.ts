@@ -91,6 +91,8 @@ export async function runSearch(
     candidate(space, request, known.arch, known.accuracy, 'measured', known.latencyMs),
   );
   if (request.predictor !== undefined && loadPredictor !== undefined) {
+    // A uniform draw for now; @supernas/search's evolutionary search (fitness = predictor,
+    // cost = latency model or MFLOPs) replaces it when that package lands.
     const predictor = await loadPredictor(request.predictor.json);
     const rng = createRng(request.predictor.seed);
     const seen = new Set(candidates.map((c) => c.key));
