@@ -40,6 +40,7 @@ type App = {
       reason: string;
       timings: { label: string; latency?: { medianMs: number } }[];
     };
+    run?: { source: { id: string } };
     subnets: { subnet: { path: string }; latency?: { medianMs: number } }[];
     result?: { chosen: { key: string; latencyMs?: number; latencySource?: string; cost: number } };
   };
@@ -161,6 +162,35 @@ describe.skipIf(executablePath === undefined)('the web app in headless Chromium'
     await page.evaluate(() => supernasApp.search({ maxLatencyMs: 1e-6 }));
     expect(await page.locator('#status').textContent()).toMatch(/no subnet fits a latency budget/);
   }, 300_000);
+
+  it('loads a run folder picked with the folder picker, on a backend chosen in the select box', async () => {
+    await page.selectOption('#backend-select', 'wasm');
+    await page.waitForFunction(
+      () =>
+        supernasApp.state.backendChoice?.backend === 'wasm' &&
+        /^Ready:/.test(document.getElementById('status')!.textContent ?? ''),
+      null,
+      { timeout: 120_000 },
+    );
+    await page.setInputFiles('#run-folder', join(appDir, 'public/demo'));
+    await page.waitForFunction(
+      () =>
+        supernasApp.state.run?.source.id.startsWith('files:') === true &&
+        /^Ready:/.test(document.getElementById('status')!.textContent ?? ''),
+      null,
+      { timeout: 120_000 },
+    );
+    const loaded = await page.evaluate(() => ({
+      subnets: supernasApp.state.subnets.length,
+      backend: supernasApp.backend(),
+      samples: document.querySelectorAll('#samples .sample').length,
+    }));
+    expect(loaded).toEqual({
+      subnets: subnetPaths.length,
+      backend: 'wasm',
+      samples: samples.length,
+    });
+  }, 180_000);
 
   it('is readable on a phone-sized viewport', async () => {
     await page.evaluate((maxMflops) => supernasApp.search({ maxMflops }), 1e9);
