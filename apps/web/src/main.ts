@@ -96,6 +96,7 @@ async function chooseBackend(mode: string): Promise<void> {
   const names = ['webgpu', 'webgl', 'wasm', 'cpu'];
   progress(`Timing ${reference.label} on ${mode === 'auto' ? names.join(', ') : mode}…`, 0);
   let done = 0;
+  const previous = state.backendChoice;
   state.backendChoice = await pickBackend(
     async () => {
       const model = await loadSubnetModel(run.source, reference.subnet.path);
@@ -111,6 +112,9 @@ async function chooseBackend(mode: string): Promise<void> {
       onProgress: () => progress(`Timing backends (${++done} runs)…`, Math.min(1, done / 40)),
     },
   );
+  // A forced backend is not timed against the others: keep the table of the last comparison.
+  if (mode !== 'auto' && previous !== undefined)
+    state.backendChoice = { ...state.backendChoice, timings: previous.timings };
   const active = state.backendChoice.timings.find(
     (timing) => timing.backend.name === state.backendChoice!.backend,
   );
