@@ -41,7 +41,10 @@ type App = {
       timings: { label: string; latency?: { medianMs: number } }[];
     };
     run?: { source: { id: string } };
-    subnets: { subnet: { path: string }; latency?: { medianMs: number } }[];
+    subnets: {
+      subnet: { path: string; metadata: { archKey: string } };
+      latency?: { medianMs: number };
+    }[];
     result?: { chosen: { key: string; latencyMs?: number; latencySource?: string; cost: number } };
   };
 };
@@ -191,6 +194,23 @@ describe.skipIf(executablePath === undefined)('the web app in headless Chromium'
       samples: samples.length,
     });
   }, 180_000);
+
+  it('classifies an image given to the image picker with the chosen subnet', async () => {
+    const sample = samples[2]!;
+    await page.setInputFiles('#image-input', join(appDir, 'public/demo', sample.file));
+    const card = page.locator('#dropped .sample').first();
+    await card.waitFor({ timeout: 30_000 });
+    const text = (await card.textContent()) ?? '';
+    const chosenPath = await page.evaluate(() => {
+      const key = supernasApp.state.result!.chosen.key;
+      return supernasApp.state.subnets.find((subnet) => subnet.subnet.metadata.archKey === key)!
+        .subnet.path;
+    });
+    const names = JSON.parse(
+      readFileSync(join(appDir, 'public/demo', chosenPath, 'metadata.json'), 'utf8'),
+    ).classNames as string[];
+    expect(text).toContain(`test-2.png: ${names[argmax(sample.logits[chosenPath]!)]}`);
+  });
 
   it('is readable on a phone-sized viewport', async () => {
     await page.evaluate((maxMflops) => supernasApp.search({ maxMflops }), 1e9);
