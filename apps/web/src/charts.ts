@@ -1,0 +1,71 @@
+import * as Plot from '@observablehq/plot';
+
+export interface ChartPoint {
+  readonly label: string;
+  readonly x: number;
+  readonly top1: number;
+  readonly onFront: boolean;
+  readonly chosen: boolean;
+}
+
+/** Accuracy against a cost, the Pareto front as a step line, the budget as a rule. */
+export function tradeOffChart(
+  points: readonly ChartPoint[],
+  xLabel: string,
+  budget?: number,
+): Element {
+  const front = points.filter((point) => point.onFront).sort((a, b) => a.x - b.x);
+  return Plot.plot({
+    width: 480,
+    height: 280,
+    marginLeft: 48,
+    grid: true,
+    x: { label: xLabel },
+    y: { label: 'test top-1 (%)' },
+    color: {
+      domain: ['on the front', 'dominated', 'chosen'],
+      range: ['#2563eb', '#9ca3af', '#d97706'],
+      legend: true,
+    },
+    marks: [
+      Plot.line(front, {
+        x: 'x',
+        y: (point: ChartPoint) => 100 * point.top1,
+        curve: 'step-after',
+        stroke: '#2563eb',
+      }),
+      Plot.dot(points, {
+        x: 'x',
+        y: (point: ChartPoint) => 100 * point.top1,
+        r: (point: ChartPoint) => (point.chosen ? 7 : 4),
+        fill: (point: ChartPoint) =>
+          point.chosen ? 'chosen' : point.onFront ? 'on the front' : 'dominated',
+        title: (point: ChartPoint) =>
+          `${point.label}: ${(100 * point.top1).toFixed(1)}% at ${point.x.toFixed(2)}`,
+      }),
+      ...(budget === undefined
+        ? []
+        : [Plot.ruleX([budget], { stroke: '#d97706', strokeDasharray: '4 3' })]),
+    ],
+  });
+}
+
+export interface LossPoint {
+  readonly step: number;
+  readonly loss: number;
+  readonly role: string;
+}
+
+/** Training loss per step, one line per sandwich role (max, middle, min). */
+export function lossChart(points: readonly LossPoint[]): Element {
+  return Plot.plot({
+    width: 640,
+    height: 260,
+    marginLeft: 48,
+    grid: true,
+    x: { label: 'step' },
+    y: { label: 'loss' },
+    color: { legend: true },
+    marks: [Plot.line(points, { x: 'step', y: 'loss', stroke: 'role' })],
+  });
+}

@@ -1,0 +1,556 @@
+import './backends.js';
+import {
+  type ArtifactSource,
+  cachedSource,
+  classify,
+  connectSearchWorker,
+  type DeviceBudget,
+  describeBackend,
+  deviceKey,
+  filesSource,
+  fitLatencyModel,
+  graphModelRunner,
+  httpSource,
+  latencyTable,
+  loadRun,
+  loadSubnetModel,
+  measureLatency,
+  type PickedFile,
+  paretoFront,
+  pickBackend,
+  probeBackends,
+  readJson,
+  searchForDevice,
+  webgpuAdapterInfo,
+} from '@supernas/evaluator';
+import * as tf from '@tensorflow/tfjs-core';
+import { type SampleRecord, type SubnetState, state, subnetLabel } from './app-state.js';
+import { lossChart, tradeOffChart } from './charts.js';
+import { collectDroppedFiles } from './drop.js';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const statusText = $('status');
+const progressBar = $<HTMLProgressElement>('progress');
+const searchClient = connectSearchWorker(
+  new Worker(new URL('./search.worker.ts', import.meta.url), { type: 'module' }),
+);
+
+function progress(text: string, fraction?: number): void {
+  statusText.textContent = text;
+  statusText.classList.remove('error');
+  progressBar.hidden = fraction === undefined;
+  if (fraction !== undefined) progressBar.value = fraction;
+}
+
+function fail(error: unknown): void {
+  console.error(error);
+  statusText.textContent = `Error: ${error instanceof Error ? error.message : String(error)}`;
+  statusText.classList.add('error');
+  progressBar.hidden = true;
+}
+
+/** The subnet the backends are timed on: the largest, where backends differ most. */
+function referenceSubnet(): SubnetState {
+  return state.subnets.reduce((a, b) =>
+    b.subnet.metadata.mflops > a.subnet.metadata.mflops ? b : a,
+  );
+}
+
+async function loadSource(source: ArtifactSource): Promise<void> {
+  disposeModels();
+  progress('Reading the run…', 0);
+  const run = await loadRun(cachedSource(source));
+  state.run = run;
+  state.subnets = run.subnets.map((subnet) => ({ subnet, label: subnetLabel(subnet.path) }));
+  state.samples =
+    run.manifest.samples === undefined
+      ? []
+      : (await readJson<{ samples: SampleRecord[] }>(run.source, run.manifest.samples)).samples;
+  $('main').hidden = false;
+  renderRun();
+  await chooseBackend($<HTMLSelectElement>('backend-select').value);
+}
+
+function disposeModels(): void {
+  for (const subnet of state.subnets) {
+    subnet.model?.dispose();
+    subnet.model = undefined;
+    subnet.runner = undefined;
+  }
+}
+
+async function loadModels(): Promise<void> {
+  const run = state.run!;
+  disposeModels();
+  for (const [index, subnet] of state.subnets.entries()) {
+    progress(`Loading ${subnet.label} on ${tf.getBackend()}…`, index / state.subnets.length);
+    subnet.model = await loadSubnetModel(run.source, subnet.subnet.path);
+    subnet.runner = graphModelRunner(subnet.model, subnet.subnet.metadata);
+  }
+}
+
+async function chooseBackend(mode: string): Promise<void> {
+  const run = state.run!;
+  disposeModels();
+  const reference = referenceSubnet();
+  const names = ['webgpu', 'webgl', 'wasm', 'cpu'];
+  progress(`Timing ${reference.label} on ${mode === 'auto' ? names.join(', ') : mode}…`, 0);
+  let done = 0;
+  const previous = state.backendChoice;
+  state.backendChoice = await pickBackend(
+    async () => {
+      const model = await loadSubnetModel(run.source, reference.subnet.path);
+      return {
+        ...graphModelRunner(model, reference.subnet.metadata),
+        dispose: () => model.dispose(),
+      };
+    },
+    {
+      ...(mode === 'auto' ? {} : { force: mode }),
+      warmup: 3,
+      runs: 10,
+      onProgress: () => progress(`Timing backends (${++done} runs)…`, Math.min(1, done / 40)),
+    },
+  );
+  // A forced backend is not timed against the others: keep the table of the last comparison.
+  if (mode !== 'auto' && previous !== undefined)
+    state.backendChoice = { ...state.backendChoice, timings: previous.timings };
+  const active = state.backendChoice.timings.find(
+    (timing) => timing.backend.name === state.backendChoice!.backend,
+  );
+  const adapter = active?.backend.adapter;
+  state.device = deviceKey(
+    state.backendChoice.backend,
+    adapter === undefined
+      ? ''
+      : `${adapter.vendor} ${adapter.architecture || adapter.description}`.trim(),
+  );
+  renderBackends();
+  await loadModels();
+  await measureAll();
+  await runSearch();
+}
+
+async function measureAll(): Promise<void> {
+  const table = latencyTable();
+  const total = state.subnets.length;
+  for (const [index, subnet] of state.subnets.entries()) {
+    progress(
+      `Measuring ${subnet.label} on ${tf.getBackend()} (${index + 1}/${total})…`,
+      index / total,
+    );
+    subnet.latency = await measureLatency(subnet.runner!, {
+      warmup: 3,
+      runs: 10,
+      onProgress: (done, runs) =>
+        progress(
+          `Measuring ${subnet.label} on ${tf.getBackend()} (${index + 1}/${total}), run ${done}/${runs}…`,
+          (index + done / runs) / total,
+        ),
+    });
+    await table
+      .put({
+        device: state.device!,
+        archKey: subnet.subnet.metadata.archKey,
+        measurement: subnet.latency,
+        measuredAt: Date.now(),
+      })
+      .catch((error: unknown) => console.warn('latency table not saved', error));
+  }
+  const run = state.run!;
+  const first = state.subnets[0]!.subnet.metadata;
+  state.latencyModel =
+    total >= 2
+      ? fitLatencyModel(
+          run.space,
+          state.subnets.map((subnet) => ({
+            arch: subnet.subnet.metadata.arch,
+            latencyMs: subnet.latency!.medianMs,
+          })),
+          { numClasses: first.numClasses, inputChannels: first.inputShape[3]! },
+        )
+      : undefined;
+  setupBudgetSlider();
+}
+
+function budgetKind(): 'latency' | 'mflops' {
+  return (document.querySelector('input[name="budget-kind"]:checked') as HTMLInputElement).value as
+    | 'latency'
+    | 'mflops';
+}
+
+function costs(kind: 'latency' | 'mflops'): number[] {
+  return state.subnets.map((subnet) =>
+    kind === 'latency' ? subnet.latency!.medianMs : subnet.subnet.metadata.mflops,
+  );
+}
+
+function setupBudgetSlider(): void {
+  const slider = $<HTMLInputElement>('budget');
+  const values = costs(budgetKind());
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  slider.min = String(low);
+  slider.max = String(high * 1.05);
+  slider.step = String((high * 1.05 - low) / 200);
+  slider.value = slider.max;
+  showBudget();
+}
+
+function showBudget(): void {
+  const value = Number($<HTMLInputElement>('budget').value);
+  $('budget-value').textContent =
+    budgetKind() === 'latency' ? `${value.toFixed(2)} ms` : `${value.toFixed(3)} MFLOPs`;
+}
+
+function currentBudget(): DeviceBudget {
+  const value = Number($<HTMLInputElement>('budget').value);
+  return budgetKind() === 'latency' ? { maxLatencyMs: value } : { maxMflops: value };
+}
+
+async function runSearch(budget: DeviceBudget = currentBudget()): Promise<void> {
+  const run = state.run!;
+  const first = state.subnets[0]!.subnet.metadata;
+  progress('Searching…');
+  if (state.subnets.every((subnet) => subnet.subnet.metadata.top1 === undefined)) {
+    fail(
+      new Error('no subnet of this run has a test top-1 (export them with supernas export --eval)'),
+    );
+    return;
+  }
+  try {
+    state.result = await searchForDevice(searchClient, {
+      space: run.space.name,
+      numClasses: first.numClasses,
+      inputChannels: first.inputShape[3]!,
+      budget,
+      // Only subnets exported with --eval carry a test top-1 to rank them by.
+      known: state.subnets
+        .filter((subnet) => subnet.subnet.metadata.top1 !== undefined)
+        .map((subnet) => ({
+          arch: subnet.subnet.metadata.arch,
+          accuracy: subnet.subnet.metadata.top1!,
+          latencyMs: subnet.latency!.medianMs,
+        })),
+      ...(state.latencyModel === undefined ? {} : { latencyModel: state.latencyModel }),
+    });
+  } catch (error) {
+    state.result = undefined;
+    renderSearch();
+    fail(error);
+    return;
+  }
+  renderSearch();
+  await renderDownloads();
+  await classifySamples();
+  const chosen = chosenSubnet()!;
+  progress(
+    `Ready: ${chosen.label} on ${describeActive()}, ${chosen.latency!.medianMs.toFixed(2)} ms median, ${(100 * (chosen.subnet.metadata.top1 ?? 0)).toFixed(1)}% test top-1.`,
+  );
+}
+
+function chosenSubnet(): SubnetState | undefined {
+  const key = state.result?.chosen.key;
+  return state.subnets.find((subnet) => subnet.subnet.metadata.archKey === key);
+}
+
+function describeActive(): string {
+  const timing = state.backendChoice?.timings.find(
+    (t) => t.backend.name === state.backendChoice?.backend,
+  );
+  return timing === undefined ? tf.getBackend() : describeBackend(timing.backend);
+}
+
+function renderBackends(): void {
+  const choice = state.backendChoice!;
+  $('active-backend').textContent = describeActive();
+  $('backend-reason').textContent = `(${choice.reason})`;
+  const body = $('backend-table').querySelector('tbody')!;
+  body.replaceChildren(
+    ...choice.timings.map((timing) => {
+      const row = document.createElement('tr');
+      const latency = timing.latency;
+      const cells = latency
+        ? [
+            timing.label,
+            latency.medianMs.toFixed(2),
+            `${latency.p25Ms.toFixed(2)}–${latency.p75Ms.toFixed(2)}`,
+            `${latency.minMs.toFixed(2)}–${latency.maxMs.toFixed(2)}`,
+          ]
+        : [timing.label, timing.error ?? 'not timed (forced backend)', '', ''];
+      row.replaceChildren(
+        ...cells.map((text) => Object.assign(document.createElement('td'), { textContent: text })),
+      );
+      if (timing.backend.name === choice.backend) row.className = 'chosen-row';
+      return row;
+    }),
+  );
+}
+
+function renderSearch(): void {
+  const result = state.result;
+  const frontKeys = new Set(result?.front.map((candidate) => candidate.key));
+  const chosenKey = result?.chosen.key;
+  // Each chart draws its own front: what dominates in MFLOPs need not dominate in latency.
+  const points = (x: (subnet: SubnetState) => number) => {
+    const ranked = state.subnets
+      .filter((subnet) => subnet.subnet.metadata.top1 !== undefined)
+      .map((subnet) => ({
+        key: subnet.subnet.metadata.archKey,
+        cost: x(subnet),
+        accuracy: subnet.subnet.metadata.top1!,
+      }));
+    const front = new Set(paretoFront(ranked).map((point) => point.key));
+    return state.subnets.map((subnet) => ({
+      label: subnet.label,
+      x: x(subnet),
+      top1: subnet.subnet.metadata.top1 ?? 0,
+      onFront: front.has(subnet.subnet.metadata.archKey),
+      chosen: subnet.subnet.metadata.archKey === chosenKey,
+    }));
+  };
+  const budget = Number($<HTMLInputElement>('budget').value);
+  const kind = budgetKind();
+  $('chart-mflops').replaceChildren(
+    tradeOffChart(
+      points((subnet) => subnet.subnet.metadata.mflops),
+      'MFLOPs',
+      kind === 'mflops' ? budget : undefined,
+    ),
+  );
+  $('chart-latency').replaceChildren(
+    tradeOffChart(
+      points((subnet) => subnet.latency?.medianMs ?? 0),
+      `latency on ${tf.getBackend()} (ms, median)`,
+      kind === 'latency' ? budget : undefined,
+    ),
+  );
+  const body = $('subnet-table').querySelector('tbody')!;
+  body.replaceChildren(
+    ...[...state.subnets]
+      .sort((a, b) => a.subnet.metadata.mflops - b.subnet.metadata.mflops)
+      .map((subnet) => {
+        const { metadata } = subnet.subnet;
+        const row = document.createElement('tr');
+        const cells = [
+          subnet.label,
+          metadata.mflops.toFixed(3),
+          metadata.top1 === undefined ? '–' : `${(100 * metadata.top1).toFixed(1)}%`,
+          subnet.latency?.medianMs.toFixed(2) ?? '–',
+          frontKeys.has(metadata.archKey) ? 'yes' : '',
+        ];
+        row.replaceChildren(
+          ...cells.map((text) =>
+            Object.assign(document.createElement('td'), { textContent: text }),
+          ),
+        );
+        if (metadata.archKey === chosenKey) row.className = 'chosen-row';
+        return row;
+      }),
+  );
+  const model = state.latencyModel;
+  $('latency-model').textContent =
+    model === undefined
+      ? ''
+      : `Latency model for archs not measured here (ridge on MFLOPs, blocks and input pixels, fitted on ${model.points} measured subnets): mean absolute error ${model.trainingErrorMs.toFixed(2)} ms.`;
+  const chosen = chosenSubnet();
+  const box = $('chosen');
+  if (result === undefined || chosen === undefined) {
+    box.textContent = 'No subnet fits this budget.';
+    return;
+  }
+  box.replaceChildren();
+  const title = document.createElement('p');
+  title.innerHTML = `<strong>Chosen: ${chosen.label}</strong> — ${chosen.subnet.metadata.mflops.toFixed(3)} MFLOPs, ${chosen.subnet.metadata.params.toLocaleString()} params, ${(100 * result.chosen.accuracy).toFixed(1)}% test top-1, ${chosen.latency!.medianMs.toFixed(2)} ms median on ${tf.getBackend()} (${result.front.length} on the front of ${result.evaluated} candidates)`;
+  const arch = document.createElement('code');
+  arch.textContent = JSON.stringify(chosen.subnet.metadata.arch);
+  box.append(title, arch);
+}
+
+const objectUrls: string[] = [];
+async function renderDownloads(): Promise<void> {
+  const chosen = chosenSubnet();
+  const container = $('downloads');
+  for (const url of objectUrls.splice(0)) URL.revokeObjectURL(url);
+  if (chosen === undefined) {
+    container.replaceChildren();
+    return;
+  }
+  const run = state.run!;
+  const folder = chosen.subnet.path;
+  const files: string[] = ['arch.json', 'metadata.json'];
+  if (chosen.subnet.metadata.files.includes('model.json')) {
+    const modelJson = await readJson<{ weightsManifest: { paths: string[] }[] }>(
+      run.source,
+      `${folder}/model.json`,
+    );
+    files.unshift('model.json', ...modelJson.weightsManifest.flatMap((group) => group.paths));
+  }
+  if (chosen.subnet.metadata.files.includes('model.onnx')) files.unshift('model.onnx');
+  const links = await Promise.all(
+    files.map(async (file) => {
+      const url = URL.createObjectURL(new Blob([await run.source.readBytes(`${folder}/${file}`)]));
+      objectUrls.push(url);
+      return Object.assign(document.createElement('a'), {
+        href: url,
+        download: `${chosen.label}-${file}`,
+        textContent: file,
+      });
+    }),
+  );
+  const label = document.createElement('span');
+  label.textContent = `Download ${chosen.label}: `;
+  container.replaceChildren(label, ...links);
+}
+
+async function imageFromBytes(bytes: ArrayBuffer): Promise<HTMLImageElement> {
+  const image = new Image();
+  image.src = URL.createObjectURL(new Blob([bytes]));
+  await image.decode();
+  return image;
+}
+
+function predictionCard(image: HTMLImageElement, text: string, verdict?: boolean): HTMLElement {
+  const card = document.createElement('div');
+  card.className = 'sample';
+  image.alt = text;
+  const caption = document.createElement('div');
+  caption.textContent = text;
+  if (verdict !== undefined) caption.className = verdict ? 'ok' : 'wrong';
+  card.append(image, caption);
+  return card;
+}
+
+async function classifySamples(): Promise<void> {
+  const chosen = chosenSubnet();
+  if (chosen === undefined || state.samples.length === 0) return;
+  const cards: HTMLElement[] = [];
+  for (const sample of state.samples) {
+    const image = await imageFromBytes(await state.run!.source.readBytes(sample.file));
+    const { top } = await classify(chosen.runner!, chosen.subnet.metadata, image, { topK: 1 });
+    const best = top[0]!;
+    const correct = best.index === sample.label;
+    cards.push(
+      predictionCard(
+        image,
+        `${best.label} ${(100 * best.probability).toFixed(0)}% (truth: ${sample.labelName})`,
+        correct,
+      ),
+    );
+  }
+  $('samples').replaceChildren(...cards);
+}
+
+async function classifyFile(file: File): Promise<void> {
+  const chosen = chosenSubnet();
+  if (chosen === undefined) return;
+  const image = await imageFromBytes(await file.arrayBuffer());
+  const { top } = await classify(chosen.runner!, chosen.subnet.metadata, image, { topK: 3 });
+  const text = top
+    .map((prediction) => `${prediction.label} ${(100 * prediction.probability).toFixed(0)}%`)
+    .join(', ');
+  $('dropped').prepend(predictionCard(image, `${file.name}: ${text}`));
+}
+
+function renderRun(): void {
+  const run = state.run!;
+  $('config').textContent = JSON.stringify(run.config ?? {}, null, 2);
+  const points: { step: number; loss: number; role: string }[] = [];
+  for (const record of run.metrics ?? []) {
+    if (record.type !== 'step' || !Array.isArray(record.losses)) continue;
+    const byRole = new Map<string, number[]>();
+    for (const entry of record.losses as { role: string; loss: number }[])
+      byRole.set(entry.role, [...(byRole.get(entry.role) ?? []), entry.loss]);
+    for (const [role, losses] of byRole)
+      points.push({
+        step: record.step as number,
+        role,
+        loss: losses.reduce((a, b) => a + b, 0) / losses.length,
+      });
+  }
+  $('chart-metrics').replaceChildren(
+    points.length === 0
+      ? document.createTextNode('No metrics.jsonl in this run.')
+      : lossChart(points),
+  );
+}
+
+// Events.
+const run = (task: () => Promise<void>) => () => {
+  task().catch(fail);
+};
+$('load-demo').addEventListener(
+  'click',
+  run(() => loadSource(httpSource(new URL('demo/', document.baseURI).href))),
+);
+$('source-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const url = $<HTMLInputElement>('run-url').value.trim();
+  if (url !== '') run(() => loadSource(httpSource(url)))();
+});
+$<HTMLInputElement>('run-folder').addEventListener('change', (event) => {
+  const files = [...((event.target as HTMLInputElement).files ?? [])];
+  const picked: PickedFile[] = files.map((file) => ({
+    path: file.webkitRelativePath || file.name,
+    file,
+  }));
+  run(() =>
+    loadSource(filesSource(picked, files[0]?.webkitRelativePath.split('/')[0] ?? 'picked')),
+  )();
+});
+$<HTMLInputElement>('image-input').addEventListener('change', (event) => {
+  const file = (event.target as HTMLInputElement).files?.[0];
+  if (file !== undefined) run(() => classifyFile(file))();
+});
+$('backend-select').addEventListener('change', (event) => {
+  run(() => chooseBackend((event.target as HTMLSelectElement).value))();
+});
+for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="budget-kind"]')) {
+  radio.addEventListener('change', () => {
+    if (state.run === undefined) return;
+    setupBudgetSlider();
+    run(() => runSearch())();
+  });
+}
+let searchTimer: ReturnType<typeof setTimeout> | undefined;
+$('budget').addEventListener('input', () => {
+  showBudget();
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(
+    run(() => runSearch()),
+    150,
+  );
+});
+document.addEventListener('dragover', (event) => event.preventDefault());
+document.addEventListener('drop', (event) => {
+  event.preventDefault();
+  run(async () => {
+    const dropped = await collectDroppedFiles(event.dataTransfer!);
+    if (
+      dropped.length === 1 &&
+      dropped[0]!.file.type.startsWith('image/') &&
+      state.run !== undefined
+    )
+      await classifyFile(dropped[0]!.file as File);
+    else if (dropped.length > 0) await loadSource(filesSource(dropped, 'dropped'));
+  })();
+});
+
+// A handle for the end-to-end tests and the console: same code paths as the UI.
+const testApi = {
+  state,
+  loadDemo: () => loadSource(httpSource(new URL('demo/', document.baseURI).href)),
+  chooseBackend,
+  search: runSearch,
+  probeBackends,
+  webgpuAdapterInfo,
+  /** Logits of a sample image through the app's preprocessing, on the active backend. */
+  async sampleLogits(subnetPath: string, file: string): Promise<number[]> {
+    const subnet = state.subnets.find((candidate) => candidate.subnet.path === subnetPath)!;
+    const image = await imageFromBytes(await state.run!.source.readBytes(file));
+    const { logits } = await classify(subnet.runner!, subnet.subnet.metadata, image, { topK: 1 });
+    return Array.from(logits);
+  },
+  backend: () => tf.getBackend(),
+};
+(globalThis as { supernasApp?: typeof testApi }).supernasApp = testApi;
