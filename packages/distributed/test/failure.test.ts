@@ -30,8 +30,11 @@ describeRequiring('mpi', mpiMissingReason(), 'a rank that dies or hangs', () => 
     expect(run.status).toBe(7);
     expect(run.seconds).toBeLessThan(30);
     expect(run.stderr).toContain('rank 1: failed on its own');
+    // mpirun's own banner names the aborting rank, but Open MPI 4.1 sometimes loses it
+    // ("ORTE_ERROR_LOG: Data unpack would read past end of buffer" in show_help.c); then the
+    // surviving rank's own line says what ended it.
     expect(run.stderr).toMatch(
-      /MPI_ABORT was invoked on rank 1 in communicator MPI_COMM_WORLD\s+with errorcode 7/,
+      /MPI_ABORT was invoked on rank 1 in communicator MPI_COMM_WORLD\s+with errorcode 7|rank 0 of 2: terminated by SIGTERM .*rank 1 never reached it/,
     );
   });
 

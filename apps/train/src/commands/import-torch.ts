@@ -4,8 +4,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { importTorchDump, saveSupernet, TorchImportError } from '@supernas/elastic';
-import { fileSystemHandler } from '@supernas/elastic/node';
+import { saveSupernet, TorchImportError } from '@supernas/elastic';
+import { fileSystemHandler, importTorchDumpFolder } from '@supernas/elastic/node';
 import { getSearchSpace, presetNames, type SearchSpace } from '@supernas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Command } from 'commander';
@@ -97,7 +97,7 @@ export async function importTorchCheckpoint(
     const args = [tool, resolve(checkpoint), '--space', options.space, '--out', dumpDir];
     await runTool(torchPython(), options.ema ? [...args, '--ema'] : args, io);
     await ensureBackend();
-    const supernet = await importTorchDump(dumpDir, { space });
+    const supernet = await importTorchDumpFolder(dumpDir, { space });
     try {
       await withFileErrors('the checkpoint in', options.out, () =>
         saveSupernet(supernet, fileSystemHandler(options.out), {

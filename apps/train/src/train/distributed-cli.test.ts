@@ -225,7 +225,8 @@ describeRequiring('mpi', mpiMissingReason(), 'supernas train under mpirun -np 2'
     const message = `${runDir} holds a run with a checkpoint: continue it with supernas train --resume ${runDir}, or choose another --run-dir`;
     expect(job.stderr).toContain(`error: ${message}\n`);
     expect(job.stderr).toContain(`[rank 1] error: rank 0 failed: ${message}\n`);
-    expect(job.stderr).toContain('MPI_ABORT was invoked');
+    // Not asserted: mpirun's MPI_ABORT banner, which Open MPI 4.1 sometimes fails to print
+    // (`ORTE_ERROR_LOG: Data unpack would read past end of buffer` in show_help.c).
   }, 300_000);
 
   /** Starts a long 2-rank run, waits for its first checkpoint, and finds rank 1's process. */

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { tinyWithKernels } from '../test-utils/elastic-fixtures.js';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { importTorchDump, supernetFromTorchDump } from './import-torch-dump.js';
+import { supernetFromTorchDump } from './import-torch-dump.js';
+import { importTorchDumpFolder } from './import-torch-dump-folder.js';
 import { type FakeTensor, makeTorchDump } from './test-utils/make-torch-dump.js';
 import { TorchImportError } from './torch-import-error.js';
 
@@ -131,9 +132,9 @@ describe('supernetFromTorchDump', () => {
   });
 });
 
-describe('importTorchDump', () => {
+describe('importTorchDumpFolder', () => {
   it('says which folder it could not read', async () => {
-    await expect(importTorchDump('/nonexistent/dump')).rejects.toThrow(
+    await expect(importTorchDumpFolder('/nonexistent/dump')).rejects.toThrow(
       /cannot read the dump in \/nonexistent\/dump/,
     );
   });

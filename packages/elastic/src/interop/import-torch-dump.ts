@@ -246,18 +246,15 @@ export function supernetFromTorchDump(
 
 /**
  * Builds a supernet from the neutral dump of a PyTorch AttentiveNAS / AlphaNet checkpoint that
- * `tools/import_torch.py` writes: a folder (Node) or `{manifest, data}`. Converts PyTorch layouts
- * to ours (OIHW -> HWIO, depthwise [C, 1, k, k] -> [k, k, C, 1], linear [out, in] -> [in, out])
- * and drops the buffers no forward pass reads (`num_batches_tracked`, `bn_tracking`).
+ * `tools/import_torch.py` writes, given as `{manifest, data}`. Converts PyTorch layouts to ours
+ * (OIHW -> HWIO, depthwise [C, 1, k, k] -> [k, k, C, 1], linear [out, in] -> [in, out]) and
+ * drops the buffers no forward pass reads (`num_batches_tracked`, `bn_tracking`). To read a dump
+ * folder in Node, use `importTorchDumpFolder` from `@supernas/elastic/node`: the main entry never
+ * imports node:fs, so browser bundlers (Vite, Rollup, esbuild) take it as it is.
  */
 export async function importTorchDump(
-  source: string | TorchDump,
+  source: TorchDump,
   options: ImportTorchDumpOptions = {},
 ): Promise<Supernet> {
-  if (typeof source === 'string') {
-    // Loaded on demand so that browser bundles of this package never pull in node:fs.
-    const { readTorchDump } = await import('./read-torch-dump.js');
-    return supernetFromTorchDump(await readTorchDump(source), options);
-  }
   return supernetFromTorchDump(source, options);
 }

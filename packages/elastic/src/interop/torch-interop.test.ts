@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Supernet } from '../types.js';
-import { importTorchDump } from './import-torch-dump.js';
+import { importTorchDumpFolder } from './import-torch-dump-folder.js';
 
 // End-to-end parity with PyTorch: tools/make_interop_fixture.py builds the supernet in PyTorch
 // with random weights and BN statistics, saves a reference-style checkpoint, converts it with
@@ -133,7 +133,7 @@ describe('tools/spaces', () => {
   });
 });
 
-describeRequiring('torch', torchMissing, 'importTorchDump against PyTorch', () => {
+describeRequiring('torch', torchMissing, 'importTorchDumpFolder against PyTorch', () => {
   let workDir = '';
   beforeAll(async () => {
     await tf.setBackend('cpu');
@@ -183,7 +183,9 @@ describeRequiring('torch', torchMissing, 'importTorchDump against PyTorch', () =
 
   it('reproduces the PyTorch logits of tiny subnets, odd feature maps included', async () => {
     const before = tf.memory().numTensors;
-    const supernet = await importTorchDump(join(workDir, 'tiny', 'dump'), { space: tinySpace });
+    const supernet = await importTorchDumpFolder(join(workDir, 'tiny', 'dump'), {
+      space: tinySpace,
+    });
     const { cases, bytes } = readCases(join(workDir, 'tiny'));
     expect(cases).toHaveLength(tinyArchs.length);
     for (const fixture of cases) {
@@ -197,7 +199,7 @@ describeRequiring('torch', torchMissing, 'importTorchDump against PyTorch', () =
 
   it('reproduces the PyTorch logits of AttentiveNAS-A0 and the largest attentivenas subnet at 192 px', async () => {
     const before = tf.memory().numTensors;
-    const supernet = await importTorchDump(join(workDir, 'attentivenas', 'dump'), {
+    const supernet = await importTorchDumpFolder(join(workDir, 'attentivenas', 'dump'), {
       space: attentivenasSpace,
     });
     const { cases, bytes } = readCases(join(workDir, 'attentivenas'));
