@@ -95,7 +95,9 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
     loadRunDataset(config.data, 'train', config.seed),
     loadRunDataset(config.data, 'test', config.seed),
   ]);
-  io.stdout(`data: ${train.name} train ${train.size} / test ${test.size} (${train.origin})\n`);
+  io.stdout(
+    `data: ${train.name} train ${train.size} / held out ${config.data.heldOut} / test ${test.size} (${train.origin})\n`,
+  );
   if (train.numClasses < 2)
     throw new CliUsageError(
       `${train.name} (${train.origin}) has ${train.numClasses} class, expected at least 2 to train a classifier`,
