@@ -85,10 +85,7 @@ export interface RunData {
  * `data.trainLimit`), those held-out examples, and the test split (`data.testLimit`).
  */
 export async function loadRunData(data: TrainRunConfig['data'], seed: number): Promise<RunData> {
-  const [full, test] = await Promise.all([
-    loadSplit(data, 'train'),
-    loadSplit(data, 'test'),
-  ]);
+  const [full, test] = await Promise.all([loadSplit(data, 'train'), loadSplit(data, 'test')]);
   const parts = splitHeldOut(full, data.heldOut, seed);
   return {
     train: limitDataset(parts.train, data.trainLimit, seed),
