@@ -16,6 +16,7 @@ import {
 import { type HeldOutEvaluator, heldOutEvaluator } from '../predictor/held-out-evaluator.js';
 import {
   appendSampleRecord,
+  dropPartialLine,
   readSampleRecords,
   type SampleRecord,
 } from '../predictor/sample-records.js';
@@ -70,6 +71,7 @@ async function evaluateMissing(
   io: CliIo,
 ): Promise<SampleRecord[]> {
   const jobKey = (key: string, seed: number) => `${key}@${seed}`;
+  await dropPartialLine(path);
   const done = new Map(
     (await readSampleRecords(path)).map((record) => [
       jobKey(record.key, record.calibrationSeed),
@@ -184,9 +186,11 @@ export async function buildPredictor(
       meanStd: stds.reduce((sum, value) => sum + value, 0) / Math.max(stds.length, 1),
       maxStd: Math.max(0, ...stds),
     };
-    io.stdout(
-      `evaluation noise: the same arch BN-calibrated on ${noise.seeds} different sets of training batches moves top-1 by a std of ${noise.meanStd.toFixed(2)} points (mean over ${noise.archs} archs; largest ${noise.maxStd.toFixed(2)})\n`,
-    );
+    if (noise.archs === 0) io.stdout('evaluation noise: not measured (--noise-archs 0)\n');
+    else
+      io.stdout(
+        `evaluation noise: the same arch BN-calibrated on ${noise.seeds} different sets of training batches moves top-1 by a std of ${noise.meanStd.toFixed(2)} points (mean over ${noise.archs} archs; largest ${noise.maxStd.toFixed(2)})\n`,
+      );
 
     const { fit, test } = splitSamples(samples, fitCount, seed);
     const kinds = options.predictor === 'best' ? predictorChoices : [options.predictor];

@@ -1,4 +1,4 @@
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile, readFile, truncate } from 'node:fs/promises';
 import { type ArchConfig, archKey, normalizeArch } from '@supernas/search-space';
 import { withFileErrors } from '../run/run-file-error.js';
 
@@ -47,4 +47,21 @@ export async function appendSampleRecord(path: string, record: SampleRecord): Pr
   await withFileErrors('predictor samples', path, () =>
     appendFile(path, `${JSON.stringify(record)}\n`),
   );
+}
+
+/**
+ * Cuts a last line that an interrupted write left without its newline, so the next record
+ * starts on a line of its own.
+ */
+export async function dropPartialLine(path: string): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  if (text === '' || text.endsWith('\n')) return;
+  const keep = Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1), 'utf8');
+  await withFileErrors('predictor samples', path, () => truncate(path, keep));
 }

@@ -117,6 +117,17 @@ export const trainConfigSchema = z.strictObject({
       middle: z.number().int().nonnegative().default(2),
       priorBins: z.number().int().positive().default(20),
       priorSamples: z.number().int().positive().default(5000),
+      /**
+       * How the attentive sampler ranks its candidates: `loss` (their loss on the current
+       * batch, extra forward passes) or `predictor` (the accuracy predictor in `predictor`).
+       */
+      rankBy: z.enum(['loss', 'predictor']).default('loss'),
+      /** A predictor JSON of the run's space (`supernas predictor build` / `import`). */
+      predictor: z.string().optional(),
+    })
+    .refine((sampler) => sampler.rankBy !== 'predictor' || sampler.predictor !== undefined, {
+      message: 'rankBy predictor needs sampler.predictor: a predictor JSON file of the space',
+      path: ['predictor'],
     })
     .prefault({}),
   distillation: distillationSchema.default({

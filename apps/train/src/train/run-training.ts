@@ -23,7 +23,7 @@ import {
   restoreRun,
 } from './resume-run.js';
 import { runFiles } from './run-folder.js';
-import { makeSampler, trainConfigOf } from './train-setup.js';
+import { makeSampler, samplerRank, trainConfigOf } from './train-setup.js';
 import { trainWithMetrics } from './train-with-metrics.js';
 
 export interface RunTrainingOptions {
@@ -118,7 +118,13 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
     seed: config.seed,
   });
   try {
-    const sampler = makeSampler(space, config, train.numClasses, train.channels);
+    const sampler = makeSampler(
+      space,
+      config,
+      train.numClasses,
+      train.channels,
+      await samplerRank(space, config),
+    );
     let resume: ResumeState | undefined;
     if (options.resume) {
       resume = await restoreRun(
