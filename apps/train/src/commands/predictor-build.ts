@@ -21,7 +21,7 @@ import {
   type SampleRecord,
 } from '../predictor/sample-records.js';
 import { atomicWrite } from '../run/atomic-write.js';
-import { ProgressBar } from '../run/progress-bar.js';
+import { formatDuration, ProgressBar } from '../run/progress-bar.js';
 import { openRun } from '../train/open-run.js';
 
 interface PredictorBuildOptions {
@@ -69,7 +69,7 @@ async function evaluateMissing(
   evaluator: HeldOutEvaluator,
   label: string,
   io: CliIo,
-): Promise<SampleRecord[]> {
+): Promise<{ records: SampleRecord[]; archsPerSecond: number | null }> {
   const jobKey = (key: string, seed: number) => `${key}@${seed}`;
   await dropPartialLine(path);
   const done = new Map(
@@ -98,7 +98,16 @@ async function evaluateMissing(
       etaSeconds: perArch * (missing.length - index - 1),
     });
   }
-  return jobs.map((job) => done.get(jobKey(archKey(job.arch), job.calibrationSeed))!);
+  const seconds = (performance.now() - start) / 1000;
+  const archsPerSecond = missing.length === 0 ? null : missing.length / seconds;
+  if (archsPerSecond !== null)
+    io.stdout(
+      `${label}: evaluated ${missing.length} archs in ${formatDuration(seconds)} (${archsPerSecond.toFixed(3)} archs/s, ${((missing.length * evaluator.examples) / seconds).toFixed(0)} held-out images/s)\n`,
+    );
+  return {
+    records: jobs.map((job) => done.get(jobKey(archKey(job.arch), job.calibrationSeed))!),
+    archsPerSecond,
+  };
 }
 
 export interface PredictorBuildResult {
@@ -113,7 +122,8 @@ export interface PredictorBuildResult {
     readonly meanStd: number;
     readonly maxStd: number;
   };
-  readonly archsPerSecond: number;
+  /** Of the evaluations this call made; null when every sample was already in the file. */
+  readonly archsPerSecond: number | null;
 }
 
 /**
@@ -152,19 +162,17 @@ export async function buildPredictor(
     io.stdout(
       `predictor build: ${archs.length} archs of ${run.space.name} (min, max and uniform draws with seed ${seed}), each BN-calibrated and evaluated on ${evaluator.examples} held-out images; samples in ${files.samples}\n`,
     );
-    const start = performance.now();
-    const samples = await evaluateMissing(
+    const { records: samples, archsPerSecond } = await evaluateMissing(
       archs.map((arch) => ({ arch, calibrationSeed: seed })),
       files.samples,
       evaluator,
       'samples',
       io,
     );
-    const sampleSeconds = (performance.now() - start) / 1000;
 
     const noiseArchs = archs.slice(0, Math.min(options.noiseArchs, archs.length));
     const noiseSeeds = Array.from({ length: options.noiseSeeds }, (_, i) => seed + 1 + i);
-    const noiseRecords = await evaluateMissing(
+    const { records: noiseRecords } = await evaluateMissing(
       noiseArchs.flatMap((arch) =>
         noiseSeeds.map((calibrationSeed) => ({ arch, calibrationSeed })),
       ),
@@ -207,7 +215,6 @@ export async function buildPredictor(
     );
     const json = await fitFinal(chosen.kind, run.space, seed, samples);
     await atomicWrite(files.predictor, `${JSON.stringify(json)}\n`);
-    const archsPerSecond = samples.length / Math.max(sampleSeconds, 1e-9);
     const result: PredictorBuildResult = {
       samples: samples.length,
       fit: fit.length,
@@ -275,8 +282,8 @@ export function registerPredictorBuildCommand(program: Command, io: CliIo): void
     )
     .option(
       '--noise-archs <n>',
-      'archs evaluated again for the noise measurement',
-      parsePositiveInteger,
+      'archs evaluated again for the noise measurement (0: none)',
+      (text: string) => (text.trim() === '0' ? 0 : parsePositiveInteger(text)),
       5,
     )
     .option('--noise-seeds <n>', 'calibration seeds per noise arch', parsePositiveInteger, 3)
