@@ -82,6 +82,18 @@ describe('supernas predictor build', () => {
     expect(loadPredictor(JSON.parse(await readFile(files.predictor, 'utf8')), { space }).kind).toBe(
       'random-forest',
     );
+
+    // Other measurement settings do not mix with these samples.
+    const mixed = captureIo();
+    expect(
+      await runCli(
+        [...args, '--predictor', 'rf', ...cheap.slice(0, 1), '48', ...cheap.slice(2)],
+        mixed,
+      ),
+    ).toBe(1);
+    expect(mixed.err()).toMatch(
+      /\nerror: .*predictor-samples\.jsonl holds archs measured on 32 held-out images after 1 calibration batches, this build measures on 48 after 1: give the same --holdout-limit and --calibration-batches, or move the file away to start over\n$/,
+    );
   }, 600_000);
 
   it('refuses a run that kept no images out of training, and a run without a checkpoint, in one line each', async () => {

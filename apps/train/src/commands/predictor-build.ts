@@ -48,6 +48,7 @@ export function predictorFiles(runDir: string) {
 
 const toRecord = (
   result: Awaited<ReturnType<HeldOutEvaluator['heldOut']>>,
+  calibrationBatches: number,
   calibrationSeed: number,
 ): SampleRecord => ({
   key: result.key,
@@ -56,8 +57,30 @@ const toRecord = (
   params: result.params,
   top1: result.top1,
   examples: result.examples,
+  calibrationBatches,
   calibrationSeed,
 });
+
+/**
+ * Samples measured with other settings would mix two noise levels in one predictor: the build
+ * refuses them rather than skipping or silently re-measuring.
+ */
+function checkSameSettings(
+  records: readonly SampleRecord[],
+  evaluator: HeldOutEvaluator,
+  path: string,
+): void {
+  const other = records.find(
+    (record) =>
+      record.examples !== evaluator.examples ||
+      (record.calibrationBatches !== undefined &&
+        record.calibrationBatches !== evaluator.calibrationBatches),
+  );
+  if (other === undefined) return;
+  throw new CliUsageError(
+    `${path} holds archs measured on ${other.examples} held-out images${other.calibrationBatches === undefined ? '' : ` after ${other.calibrationBatches} calibration batches`}, this build measures on ${evaluator.examples} after ${evaluator.calibrationBatches}: give the same --holdout-limit and --calibration-batches, or move the file away to start over`,
+  );
+}
 
 /**
  * Evaluates each of `jobs` not yet in `path` and appends it there, with a progress bar: an
@@ -72,11 +95,10 @@ async function evaluateMissing(
 ): Promise<{ records: SampleRecord[]; archsPerSecond: number | null }> {
   const jobKey = (key: string, seed: number) => `${key}@${seed}`;
   await dropPartialLine(path);
+  const existing = await readSampleRecords(path);
+  checkSameSettings(existing, evaluator, path);
   const done = new Map(
-    (await readSampleRecords(path)).map((record) => [
-      jobKey(record.key, record.calibrationSeed),
-      record,
-    ]),
+    existing.map((record) => [jobKey(record.key, record.calibrationSeed), record]),
   );
   const missing = jobs.filter((job) => !done.has(jobKey(archKey(job.arch), job.calibrationSeed)));
   if (missing.length < jobs.length)
@@ -86,6 +108,7 @@ async function evaluateMissing(
   for (const [index, job] of missing.entries()) {
     const record = toRecord(
       await evaluator.heldOut(job.arch, job.calibrationSeed),
+      evaluator.calibrationBatches,
       job.calibrationSeed,
     );
     await appendSampleRecord(path, record);
@@ -122,6 +145,9 @@ export interface PredictorBuildResult {
     readonly meanStd: number;
     readonly maxStd: number;
   };
+  /** Binomial standard error of one held-out top-1, and the std of the samples' top-1 (points). */
+  readonly samplingError: number;
+  readonly spread: number;
   /** Of the evaluations this call made; null when every sample was already in the file. */
   readonly archsPerSecond: number | null;
 }
@@ -199,6 +225,12 @@ export async function buildPredictor(
       io.stdout(
         `evaluation noise: the same arch BN-calibrated on ${noise.seeds} different sets of training batches moves top-1 by a std of ${noise.meanStd.toFixed(2)} points (mean over ${noise.archs} archs; largest ${noise.maxStd.toFixed(2)})\n`,
       );
+    const spread = standardDeviation(samples.map((record) => record.top1 * 100));
+    const meanTop1 = samples.reduce((sum, record) => sum + record.top1, 0) / samples.length;
+    const samplingError = 100 * Math.sqrt((meanTop1 * (1 - meanTop1)) / evaluator.examples);
+    io.stdout(
+      `sampling error of one top-1 on ${evaluator.examples} held-out images: ${samplingError.toFixed(2)} points (binomial, at the mean top-1 ${(meanTop1 * 100).toFixed(2)}%); the ${samples.length} archs spread by a std of ${spread.toFixed(2)} points${spread < 2 * samplingError ? ': most of that spread is measurement noise, so no predictor can rank them well; measure on more held-out images' : ''}\n`,
+    );
 
     const { fit, test } = splitSamples(samples, fitCount, seed);
     const kinds = options.predictor === 'best' ? predictorChoices : [options.predictor];
@@ -222,6 +254,8 @@ export async function buildPredictor(
       scores,
       chosen,
       noise,
+      samplingError,
+      spread,
       archsPerSecond,
     };
     await atomicWrite(

@@ -18,6 +18,8 @@ export interface HeldOutEvaluatorOptions {
 export interface HeldOutEvaluator {
   /** Held-out examples each evaluation classifies. */
   readonly examples: number;
+  /** Training batches each BN calibration runs on. */
+  readonly calibrationBatches: number;
   /** BN-calibrates `arch` on training batches drawn with `calibrationSeed`, then classifies the held-out images. */
   heldOut(arch: ArchConfig, calibrationSeed?: number): Promise<SubnetResult>;
   /** The same on the test split: for the numbers reported at the end only. */
@@ -48,6 +50,7 @@ export function heldOutEvaluator(
   };
   return {
     examples: heldOut.size,
+    calibrationBatches: evaluation.calibrationBatches,
     heldOut: (arch, calibrationSeed = config.seed) =>
       evaluateSubnet(
         run.supernet,

@@ -11,6 +11,8 @@ export interface SampleRecord {
   /** Held-out top-1 as a fraction. */
   readonly top1: number;
   readonly examples: number;
+  /** BN calibration batches before the measurement. */
+  readonly calibrationBatches?: number;
   /** The seed of the training batches BN was calibrated on. */
   readonly calibrationSeed: number;
 }
