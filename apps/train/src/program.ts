@@ -7,6 +7,7 @@ import { registerEvalCommand } from './commands/eval.js';
 import { registerExportCommand } from './commands/export.js';
 import { registerFlopsCommand } from './commands/flops.js';
 import { registerImportTorchCommand } from './commands/import-torch.js';
+import { registerPredictorBuildCommand } from './commands/predictor-build.js';
 import { registerPredictorImportCommand } from './commands/predictor-import.js';
 import { registerSearchCommand } from './commands/search.js';
 import { registerSpaceCommands } from './commands/space-show.js';
@@ -37,6 +38,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerExportCommand(program, io);
   registerImportTorchCommand(program, io);
   registerPredictorImportCommand(program, io);
+  registerPredictorBuildCommand(program, io);
   registerSearchCommand(program, io);
   registerEnvironmentCommands(program, io);
   return program;

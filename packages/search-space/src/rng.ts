@@ -47,12 +47,14 @@ export function createRng(seed: number): Rng {
  * - `training-data`: the order and augmentation of the training batches;
  * - `sampler`: the sandwich sampler (the FLOPs prior, the attentive candidates, uniform draws);
  * - `evaluation-archs`: the middle subnets evaluated after training;
+ * - `held-out`: the training examples kept out of training (predictor building and search);
  * - `dropout` and `drop-connect-<block>`: the masks of one forward pass, from that pass's seed.
  */
 export type RngStream =
   | 'training-data'
   | 'sampler'
   | 'evaluation-archs'
+  | 'held-out'
   | 'dropout'
   | `drop-connect-${number}`;
 
@@ -61,6 +63,7 @@ const runStreamOffsets: Readonly<Record<string, number>> = {
   'training-data': 7,
   sampler: 17,
   'evaluation-archs': 101,
+  'held-out': 211,
 };
 const passStreamMultiplier = 7919;
 

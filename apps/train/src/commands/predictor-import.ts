@@ -128,7 +128,7 @@ export async function importSklearnPredictor(
 export function registerPredictorImportCommand(program: Command, io: CliIo = processIo): void {
   const predictor =
     program.commands.find((command) => command.name() === 'predictor') ??
-    program.command('predictor').description('accuracy predictors: import');
+    program.command('predictor').description('accuracy predictors: import, build');
   predictor
     .command('import')
     .description(

@@ -1,24 +1,26 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadPredictor, type Predictor } from '@supernas/predictors';
 import {
   createEvolutionarySearch,
-  type EvaluatedArch,
   type SearchConstraints,
   type SearchResult,
 } from '@supernas/search';
-import { getSearchSpace, presetNames, type SearchSpace } from '@supernas/search-space';
+import { getSearchSpace, presetNames } from '@supernas/search-space';
 import { type Command, InvalidArgumentError } from 'commander';
+import { type BackendChoice, backendChoices, parseBackendChoice } from '../backend.js';
 import { type CliIo, processIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
 import { parsePositiveInteger } from '../parse-options.js';
 import { atomicWrite } from '../run/atomic-write.js';
+import { readJson, readPredictor, writeSearchFiles } from './search-files.js';
+import { runRunSearch } from './search-run.js';
 
 interface SearchCommandOptions {
   readonly space: string;
   readonly predictor: string;
   readonly out: string;
+  readonly numClasses: number;
   readonly maxMflops?: number;
   readonly minMflops?: number;
   readonly maxParams?: number;
@@ -26,8 +28,18 @@ interface SearchCommandOptions {
   readonly population: number;
   readonly generations: number;
   readonly seed: number;
-  readonly numClasses: number;
   readonly resume?: boolean;
+}
+
+interface SearchCliOptions extends Partial<Omit<SearchCommandOptions, 'numClasses'>> {
+  readonly run?: string;
+  readonly numClasses?: number;
+  readonly fitness: 'predictor' | 'eval';
+  readonly eval?: boolean;
+  readonly random?: number;
+  readonly calibrationBatches?: number;
+  readonly holdoutLimit?: number;
+  readonly backend?: BackendChoice;
 }
 
 function parseBound(text: string): number {
@@ -46,56 +58,13 @@ function parseSeed(text: string): number {
   return value;
 }
 
-async function readJson(path: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CliUsageError(
-      `Cannot read ${what} ${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
-    );
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new CliUsageError(`Cannot parse ${what} ${path}: ${(error as Error).message}`);
-  }
-}
-
-/** Forests and ridge load without tfjs; an MLP brings tfjs-core (and cpu, if no backend is set). */
-async function readPredictor(path: string, space: SearchSpace): Promise<Predictor> {
-  const json = await readJson(path, 'predictor file');
-  if ((json as { kind?: unknown } | null)?.kind !== 'mlp') return loadPredictor(json, { space });
-  const tf = await import('@tensorflow/tfjs-core');
-  if (!tf.engine().backendName) {
-    await import('@tensorflow/tfjs-backend-cpu');
-    await tf.setBackend('cpu');
-  }
-  const mlp = await import('@supernas/predictors/mlp');
-  return mlp.loadPredictor(json, { space });
-}
-
-const entryJson = (entry: EvaluatedArch) => ({
-  key: entry.key,
-  fitness: entry.fitness,
-  mflops: entry.mflops,
-  params: entry.params,
-  arch: entry.arch,
-});
-
-/**
- * Searches a space for the arch with the best predicted accuracy under the bounds; writes
- * `arch.json` (the chosen arch, readable by `supernas flops --arch`), `pareto.json` (the fronts
- * of predicted accuracy against MFLOPs and params) and `search-state.json` after every
- * generation, which `--resume` continues from.
- */
-export async function runSearchCommand(
-  options: SearchCommandOptions,
-  io: CliIo = processIo,
-): Promise<SearchResult> {
-  const space = getSearchSpace(options.space);
-  const predictor = await readPredictor(options.predictor, space);
+/** The budget the options give; at least one bound is required. */
+function constraintsOf(options: {
+  readonly maxMflops?: number | undefined;
+  readonly minMflops?: number | undefined;
+  readonly maxParams?: number | undefined;
+  readonly minParams?: number | undefined;
+}): SearchConstraints {
   const constraints: SearchConstraints = {
     ...(options.maxMflops !== undefined || options.minMflops !== undefined
       ? { mflops: { min: options.minMflops, max: options.maxMflops } }
@@ -109,6 +78,22 @@ export async function runSearchCommand(
       'search: give a budget: --max-mflops, --min-mflops, --max-params or --min-params',
     );
   }
+  return constraints;
+}
+
+/**
+ * Searches a space for the arch with the best predicted accuracy under the bounds; writes
+ * `arch.json` (the chosen arch, readable by `supernas flops --arch`), `pareto.json` (the fronts
+ * of predicted accuracy against MFLOPs and params) and `search-state.json` after every
+ * generation, which `--resume` continues from.
+ */
+export async function runSearchCommand(
+  options: SearchCommandOptions,
+  io: CliIo = processIo,
+): Promise<SearchResult> {
+  const space = getSearchSpace(options.space);
+  const predictor = await readPredictor(options.predictor, space);
+  const constraints = constraintsOf(options);
   await mkdir(options.out, { recursive: true });
   const statePath = join(options.out, 'search-state.json');
   const start = performance.now();
@@ -139,63 +124,74 @@ export async function runSearchCommand(
     await atomicWrite(statePath, JSON.stringify(search.state()));
   }
   const result = search.result();
-  await atomicWrite(
-    join(options.out, 'pareto.json'),
-    `${JSON.stringify(
-      {
-        format: 'supernas-pareto',
-        formatVersion: 1,
-        space: space.name,
-        objective: `predicted accuracy (${predictor.kind} predictor ${options.predictor})`,
-        constraints,
-        numClasses: options.numClasses,
-        evaluated: result.evaluated,
-        fronts: {
-          mflops: result.paretoFronts.mflops.map(entryJson),
-          params: result.paretoFronts.params.map(entryJson),
-        },
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  const { best } = result;
-  await atomicWrite(
-    join(options.out, 'arch.json'),
-    `${JSON.stringify(
-      {
-        format: 'supernas-arch',
-        formatVersion: 1,
-        space: space.name,
-        ...best.arch,
-        mflops: best.mflops,
-        params: best.params,
-        predictedAccuracy: best.fitness,
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  await writeSearchFiles(options.out, {
+    space,
+    objective: `predicted accuracy (${predictor.kind} predictor ${options.predictor})`,
+    constraints,
+    numClasses: options.numClasses,
+    result,
+  });
   return result;
 }
 
-/** `supernas search --space NAME --predictor FILE --max-mflops X --out DIR`. */
+/**
+ * `supernas search --run DIR --max-mflops X` (the run's space, predictor or held-out evaluation)
+ * or `supernas search --space NAME --predictor FILE --out DIR --max-mflops X`.
+ */
 export function registerSearchCommand(program: Command, io: CliIo = processIo): void {
   program
     .command('search')
     .description(
-      'evolutionary search for the arch with the best predicted accuracy under a FLOPs / params budget',
+      'evolutionary search for the arch with the best accuracy under a FLOPs / params budget: of a trained run (--run: its predictor, or held-out evaluation with --fitness eval), or of a space with a predictor file',
     )
-    .requiredOption('--space <name>', `search space, one of: ${presetNames.join(', ')}`)
-    .requiredOption(
+    .option(
+      '--run <dir>',
+      'a run folder written by supernas train (space, predictor.json, held-out images)',
+    )
+    .option('--space <name>', `without --run: search space, one of: ${presetNames.join(', ')}`)
+    .option(
       '--predictor <file>',
-      'predictor JSON (supernas predictor import, or a fitted one)',
+      'without --run: predictor JSON (supernas predictor import / build)',
     )
-    .requiredOption('--out <dir>', 'folder for arch.json, pareto.json and search-state.json')
+    .option(
+      '--out <dir>',
+      'folder for arch.json, pareto.json and search-state.json (with --run: default DIR/search)',
+    )
     .option('--max-mflops <x>', 'upper bound on MFLOPs', parseBound)
     .option('--min-mflops <x>', 'lower bound on MFLOPs', parseBound)
     .option('--max-params <n>', 'upper bound on parameters (a count)', parseBound)
     .option('--min-params <n>', 'lower bound on parameters (a count)', parseBound)
+    .option(
+      '--fitness <kind>',
+      "with --run: predictor (the run's predictor.json) or eval (BN calibration + held-out top-1)",
+      (text: string) => {
+        if (text !== 'predictor' && text !== 'eval')
+          throw new CliUsageError(`--fitness is '${text}', expected predictor or eval`);
+        return text;
+      },
+      'predictor',
+    )
+    .option('--eval', "with --run: measure the chosen arch's held-out and test top-1")
+    .option(
+      '--random <n>',
+      'with --run: also evaluate N random archs under the budget (a baseline)',
+      parsePositiveInteger,
+    )
+    .option(
+      '--calibration-batches <k>',
+      "with --run: BN calibration batches (default: the run's)",
+      parsePositiveInteger,
+    )
+    .option(
+      '--holdout-limit <m>',
+      'with --run: evaluate on M held-out images (seeded)',
+      parsePositiveInteger,
+    )
+    .option(
+      '--backend <name>',
+      `with --run: tfjs backend: ${backendChoices.join(' | ')}`,
+      parseBackendChoice,
+    )
     .option('--population <n>', 'parents kept per generation', parsePositiveInteger, 64)
     .option(
       '--generations <n>',
@@ -206,16 +202,75 @@ export function registerSearchCommand(program: Command, io: CliIo = processIo): 
     .option('--seed <n>', 'random seed', parseSeed, 0)
     .option(
       '--num-classes <n>',
-      'classifier outputs, for FLOPs and params',
+      'without --run: classifier outputs, for FLOPs and params (default 1000)',
       parsePositiveInteger,
-      1000,
     )
     .option('--resume', 'continue from OUT/search-state.json')
-    .action(async (options: SearchCommandOptions) => {
-      const { best, paretoFronts, evaluated } = await runSearchCommand(options, io);
+    .action(async (options: SearchCliOptions) => {
+      if (options.run !== undefined) {
+        if (
+          options.space !== undefined ||
+          options.predictor !== undefined ||
+          options.numClasses !== undefined
+        )
+          throw new CliUsageError(
+            '--run takes the space, the classes and the predictor from the run: do not combine it with --space, --predictor or --num-classes',
+          );
+        const constraints = constraintsOf(options);
+        await runRunSearch(
+          {
+            run: options.run,
+            constraints,
+            population: options.population ?? 64,
+            generations: options.generations ?? 20,
+            seed: options.seed ?? 0,
+            fitness: options.fitness,
+            ...pick(options, [
+              'out',
+              'eval',
+              'random',
+              'calibrationBatches',
+              'holdoutLimit',
+              'backend',
+              'resume',
+            ]),
+          },
+          io,
+        );
+        return;
+      }
+      if (
+        options.space === undefined ||
+        options.predictor === undefined ||
+        options.out === undefined
+      )
+        throw new CliUsageError(
+          'search: give --run DIR, or --space NAME --predictor FILE --out DIR',
+        );
+      if (options.fitness !== 'predictor' || options.eval || options.random !== undefined)
+        throw new CliUsageError(
+          '--fitness eval, --eval and --random need a trained run: give --run DIR',
+        );
+      const { best, paretoFronts, evaluated } = await runSearchCommand(
+        {
+          ...(options as SearchCommandOptions),
+          numClasses: options.numClasses ?? 1000,
+        },
+        io,
+      );
       io.stdout(
         `best: predicted ${best.fitness.toFixed(2)} at ${best.mflops.toFixed(2)} MFLOPs, ${best.params} params (${evaluated} archs evaluated; MFLOPs front of ${paretoFronts.mflops.length})\n` +
           `wrote ${join(options.out, 'arch.json')} and ${join(options.out, 'pareto.json')}\n`,
       );
     });
+}
+
+/** The options of `keys` that were given. */
+function pick<T extends object, K extends keyof T>(
+  options: T,
+  keys: readonly K[],
+): Partial<Pick<T, K>> {
+  return Object.fromEntries(
+    keys.filter((key) => options[key] !== undefined).map((key) => [key, options[key]]),
+  ) as Partial<Pick<T, K>>;
 }

@@ -1,17 +1,26 @@
-/** A one-line progress display: step, loss, images/s and ETA. Redraws in place on a TTY. */
+/** Where a progress bar draws: a terminal stream, or a command's `io.stderr`. */
+export interface ProgressStream {
+  readonly isTTY?: boolean;
+  write(text: string): unknown;
+}
+
+/**
+ * A one-line progress display: step, loss (or another `detail`), images/s and ETA. Redraws in
+ * place on a TTY.
+ */
 export class ProgressBar {
   private readonly startedAt = Date.now();
   private lastDrawAt = 0;
 
   constructor(
     private readonly total: number,
-    private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly stream: ProgressStream = process.stderr,
     private readonly label = 'train',
   ) {}
 
   update(
     step: number,
-    fields: { loss: number; imagesPerSecond: number; etaSeconds: number },
+    fields: { loss?: number; detail?: string; imagesPerSecond: number; etaSeconds: number },
   ): void {
     const now = Date.now();
     const isLast = step >= this.total;
@@ -20,7 +29,7 @@ export class ProgressBar {
     const width = 24;
     const filled = Math.round((width * step) / this.total);
     const bar = `${'#'.repeat(filled)}${'-'.repeat(width - filled)}`;
-    const line = `${this.label} [${bar}] ${step}/${this.total} loss ${fields.loss.toFixed(4)} | ${fields.imagesPerSecond.toFixed(1)} img/s | ETA ${formatDuration(fields.etaSeconds)}`;
+    const line = `${this.label} [${bar}] ${step}/${this.total} ${fields.detail ?? `loss ${(fields.loss ?? Number.NaN).toFixed(4)}`} | ${fields.imagesPerSecond.toFixed(1)} img/s | ETA ${formatDuration(fields.etaSeconds)}`;
     if (this.stream.isTTY) {
       this.stream.write(`\r${line}${isLast ? '\n' : ''}`);
     } else {

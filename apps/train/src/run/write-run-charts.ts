@@ -27,7 +27,8 @@ export async function readMetrics(runDir: string): Promise<unknown[]> {
   return records;
 }
 
-async function writeChart(runDir: string, name: string, svg: string): Promise<string[]> {
+/** Writes `name.svg` and `name.png` (twice the size) into `dir`; returns both paths. */
+export async function writeChart(runDir: string, name: string, svg: string): Promise<string[]> {
   const svgPath = join(runDir, `${name}.svg`);
   const pngPath = join(runDir, `${name}.png`);
   await atomicWrite(svgPath, svg);

@@ -22,6 +22,9 @@ export const datasetNames = [
  * `@supernas/trainer`; the default is why the 1.5-epoch default job reaches its accuracy.
  */
 export const DEFAULT_LABEL_WARMUP_EPOCHS = 0.75;
+/** Training images a run keeps out of training for predictor building and search. */
+export const DEFAULT_HELD_OUT = 5000;
+
 const labelWarmupEpochs = z.number().nonnegative().default(DEFAULT_LABEL_WARMUP_EPOCHS);
 
 const distillationSchema = z.discriminatedUnion('kind', [
@@ -76,6 +79,11 @@ export const trainConfigSchema = z.strictObject({
       batchSize: z.number().int().positive().default(64),
       /** Train on N training examples drawn with the run's seed (a quick run); all when absent. */
       trainLimit: z.number().int().positive().optional(),
+      /**
+       * Training examples (seeded) kept out of training: predictor building and search measure
+       * subnets on them, so the test split is only used for the numbers reported at the end.
+       */
+      heldOut: z.number().int().nonnegative().default(DEFAULT_HELD_OUT),
       /** Evaluate on N test examples drawn with the run's seed; all when absent. */
       testLimit: z.number().int().positive().optional(),
       /** Training augmentation; the dataset's own default when absent. */
@@ -109,6 +117,17 @@ export const trainConfigSchema = z.strictObject({
       middle: z.number().int().nonnegative().default(2),
       priorBins: z.number().int().positive().default(20),
       priorSamples: z.number().int().positive().default(5000),
+      /**
+       * How the attentive sampler ranks its candidates: `loss` (their loss on the current
+       * batch, extra forward passes) or `predictor` (the accuracy predictor in `predictor`).
+       */
+      rankBy: z.enum(['loss', 'predictor']).default('loss'),
+      /** A predictor JSON of the run's space (`supernas predictor build` / `import`). */
+      predictor: z.string().optional(),
+    })
+    .refine((sampler) => sampler.rankBy !== 'predictor' || sampler.predictor !== undefined, {
+      message: 'rankBy predictor needs sampler.predictor: a predictor JSON file of the space',
+      path: ['predictor'],
     })
     .prefault({}),
   distillation: distillationSchema.default({

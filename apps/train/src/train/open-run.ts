@@ -14,7 +14,7 @@ import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
 import { readArchFile } from '../read-arch-file.js';
 import type { TrainRunConfig } from './config.js';
-import { loadRunDataset } from './load-dataset.js';
+import { loadRunData } from './load-dataset.js';
 import { readRunCheckpoint, readRunConfig, requireCheckpoint } from './run-folder.js';
 
 export interface OpenRun {
@@ -25,6 +25,8 @@ export interface OpenRun {
   readonly step: number;
   readonly backend: SelectedBackend;
   readonly train: Dataset;
+  /** Training examples the run kept out of training (`data.heldOut`): predictor and search data. */
+  readonly heldOut: Dataset;
   readonly test: Dataset;
 }
 
@@ -47,10 +49,7 @@ export async function openRun(
   const loaded = await readRunCheckpoint(dir, action, (handler) =>
     loadSupernet(handler, { space }),
   );
-  const [train, test] = await Promise.all([
-    loadRunDataset(config.data, 'train', config.seed),
-    loadRunDataset(config.data, 'test', config.seed),
-  ]);
+  const { train, heldOut, test } = await loadRunData(config.data, config.seed);
   return {
     runDir: dir,
     config,
@@ -59,6 +58,7 @@ export async function openRun(
     step: loaded.step,
     backend,
     train,
+    heldOut,
     test,
   };
 }

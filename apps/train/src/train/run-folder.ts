@@ -34,7 +34,16 @@ export async function readRunConfig(runDir: string, action: string): Promise<Tra
       cause: error,
     });
   }
-  return parseTrainConfig(raw, path);
+  return parseTrainConfig(withoutHeldOutDefault(raw), path);
+}
+
+/** A run from before `data.heldOut` trained on the whole training split: it held none out. */
+function withoutHeldOutDefault(raw: unknown): unknown {
+  if (raw === null || typeof raw !== 'object') return raw;
+  const data = (raw as { data?: unknown }).data;
+  if (data !== undefined && (data === null || typeof data !== 'object')) return raw;
+  if (data !== undefined && 'heldOut' in data) return raw;
+  return { ...raw, data: { ...(data as object | undefined), heldOut: 0 } };
 }
 
 /**

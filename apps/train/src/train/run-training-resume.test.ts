@@ -284,7 +284,7 @@ describe('runTraining on paths and runs it cannot use', () => {
     const error = await runTraining({
       config: parseTrainConfig({
         ...config,
-        data: { dataset: 'image-folder', path: dir, batchSize: 2 },
+        data: { dataset: 'image-folder', path: dir, batchSize: 2, heldOut: 0 },
       }),
       runDir: join(await root, 'one-class-run'),
       io: captureIo(),

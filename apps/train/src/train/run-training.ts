@@ -35,7 +35,7 @@ import {
   restoreRun,
 } from './resume-run.js';
 import { runFiles } from './run-folder.js';
-import { makeSampler, trainConfigOf } from './train-setup.js';
+import { makeSampler, samplerRank, trainConfigOf } from './train-setup.js';
 import { trainWithMetrics } from './train-with-metrics.js';
 
 export interface RunTrainingOptions {
@@ -117,7 +117,9 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
     loadRunDataset(config.data, 'train', config.seed),
     loadRunDataset(config.data, 'test', config.seed),
   ]);
-  io.stdout(`data: ${train.name} train ${train.size} / test ${test.size} (${train.origin})\n`);
+  io.stdout(
+    `data: ${train.name} train ${train.size} / held out ${config.data.heldOut} / test ${test.size} (${train.origin})\n`,
+  );
   if (train.numClasses < 2)
     throw new CliUsageError(
       `${train.name} (${train.origin}) has ${train.numClasses} class, expected at least 2 to train a classifier`,
@@ -139,7 +141,13 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
     seed: config.seed,
   });
   try {
-    const sampler = makeSampler(space, config, train.numClasses, train.channels);
+    const sampler = makeSampler(
+      space,
+      config,
+      train.numClasses,
+      train.channels,
+      await samplerRank(space, config),
+    );
     let resume: ResumeState | undefined;
     if (options.resume) {
       resume = await restoreRun(

@@ -1,13 +1,17 @@
+import { resolve } from 'node:path';
 import type { Dataset } from '@supernas/data';
 import { flopsPrior } from '@supernas/flops';
+import { predictorRanker } from '@supernas/predictors';
 import {
   attentiveSampler,
+  type RankArchs,
   type Sampler,
   sandwichSampler,
   uniformSampler,
 } from '@supernas/samplers';
 import { deriveRng, type SearchSpace } from '@supernas/search-space';
 import type { DistillationConfig, TrainConfig } from '@supernas/trainer';
+import { readPredictor } from '../predictor/read-predictor.js';
 import type { TrainRunConfig } from './config.js';
 
 /**
@@ -68,12 +72,43 @@ function splitDistillation(
   return { distillation, labelWarmupSteps: Math.round(labelWarmupEpochs * batchesPerEpoch) };
 }
 
-/** The run's sandwich sampler, drawing from the run's `sampler` stream. */
+/**
+ * The ranking the attentive sampler uses instead of the trainer's mini-batch losses:
+ * `sampler.rankBy: predictor` loads `sampler.predictor` (of the run's space, else a
+ * `predictor_space_mismatch` error) and ranks by predicted accuracy. Undefined for `loss`.
+ */
+export async function samplerRank(
+  space: SearchSpace,
+  config: TrainRunConfig,
+): Promise<RankArchs | undefined> {
+  if (config.sampler.kind !== 'attentive' || config.sampler.rankBy !== 'predictor')
+    return undefined;
+  const predictor = await readPredictor(resolve(config.sampler.predictor!), space);
+  return predictorRanker(predictor, space);
+}
+
+/** The trainer passes its loss ranking on every call; a predictor ranking replaces it. */
+function rankedBy(sampler: Sampler, rank: RankArchs): Sampler {
+  return {
+    name: sampler.name,
+    sample: (context = {}) => sampler.sample({ ...context, rank }),
+    stats: () => sampler.stats(),
+    report: () => sampler.report(),
+    state: () => sampler.state(),
+    restore: (state) => sampler.restore(state),
+  };
+}
+
+/**
+ * The run's sandwich sampler, drawing from the run's `sampler` stream; with `rank` (see
+ * `samplerRank`), the attentive candidates are ranked by it.
+ */
 export function makeSampler(
   space: SearchSpace,
   config: TrainRunConfig,
   numClasses: number,
   inputChannels: number,
+  rank?: RankArchs,
 ): Sampler {
   const rng = deriveRng(config.seed, 'sampler');
   const inner =
@@ -93,5 +128,6 @@ export function makeSampler(
           rng: rng.fork(),
           numClasses,
         });
-  return sandwichSampler({ space, middle: config.sampler.middle, inner });
+  const sandwich = sandwichSampler({ space, middle: config.sampler.middle, inner });
+  return rank === undefined ? sandwich : rankedBy(sandwich, rank);
 }
