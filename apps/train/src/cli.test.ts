@@ -37,6 +37,23 @@ describeRequiring(
       );
     });
 
+    it('sets OpenMP threads to sleep at barriers unless the user chose otherwise', () => {
+      const defaults = fileURLToPath(new URL('../dist/openmp-defaults.js', import.meta.url));
+      const script = `await import(${JSON.stringify(defaults)}); console.log(process.env.OMP_WAIT_POLICY)`;
+      const env = { ...process.env };
+      delete env.OMP_WAIT_POLICY;
+      const unset = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+        encoding: 'utf8',
+        env,
+      });
+      expect(unset.stdout.trim()).toBe('PASSIVE');
+      const chosen = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+        encoding: 'utf8',
+        env: { ...env, OMP_WAIT_POLICY: 'ACTIVE' },
+      });
+      expect(chosen.stdout.trim()).toBe('ACTIVE');
+    });
+
     it("prints another package's error as one line, and its stack and code with --verbose", () => {
       const dir = mkdtempSync(join(tmpdir(), 'supernas-cli-'));
       try {

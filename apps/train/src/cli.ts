@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './openmp-defaults.js';
 import { runCli } from './program.js';
 
 const code = await runCli(process.argv.slice(2));
