@@ -22,7 +22,15 @@ import {
 } from '../predictor/sample-records.js';
 import { atomicWrite } from '../run/atomic-write.js';
 import { formatDuration, ProgressBar } from '../run/progress-bar.js';
-import { openRun } from '../train/open-run.js';
+import {
+  type DistributedRun,
+  endJobOnError,
+  fanOutInRounds,
+  localRun,
+  resultOfWriter,
+} from '../train/distributed.js';
+import { type OpenRun, openRun } from '../train/open-run.js';
+import { startTrainingJob } from '../train/start-training-job.js';
 
 interface PredictorBuildOptions {
   readonly run: string;
@@ -84,43 +92,59 @@ function checkSameSettings(
 
 /**
  * Evaluates each of `jobs` not yet in `path` and appends it there, with a progress bar: an
- * interrupted build loses at most the arch it was evaluating.
+ * interrupted build loses at most the archs it was evaluating. Under mpirun the missing archs
+ * are shared out over the ranks, one per rank per round, and rank 0 appends each round.
  */
 async function evaluateMissing(
   jobs: ReadonlyArray<{ readonly arch: SampleRecord['arch']; readonly calibrationSeed: number }>,
   path: string,
   evaluator: HeldOutEvaluator,
   label: string,
-  io: CliIo,
+  distributed: DistributedRun,
 ): Promise<{ records: SampleRecord[]; archsPerSecond: number | null }> {
+  const { io } = distributed;
   const jobKey = (key: string, seed: number) => `${key}@${seed}`;
-  await dropPartialLine(path);
-  const existing = await readSampleRecords(path);
-  checkSameSettings(existing, evaluator, path);
+  const existing = await resultOfWriter(distributed, async () => {
+    await dropPartialLine(path);
+    const records = await readSampleRecords(path);
+    checkSameSettings(records, evaluator, path);
+    return records;
+  });
   const done = new Map(
     existing.map((record) => [jobKey(record.key, record.calibrationSeed), record]),
   );
   const missing = jobs.filter((job) => !done.has(jobKey(archKey(job.arch), job.calibrationSeed)));
   if (missing.length < jobs.length)
     io.stderr(`${label}: ${jobs.length - missing.length} of ${jobs.length} already in ${path}\n`);
-  const progress = new ProgressBar(missing.length, { isTTY: false, write: io.stderr }, label);
+  const progress = new ProgressBar(
+    missing.length,
+    { isTTY: false, write: distributed.isWriter ? io.stderr : () => undefined },
+    label,
+  );
   const start = performance.now();
-  for (const [index, job] of missing.entries()) {
-    const record = toRecord(
-      await evaluator.heldOut(job.arch, job.calibrationSeed),
-      evaluator.calibrationBatches,
-      job.calibrationSeed,
-    );
-    await appendSampleRecord(path, record);
-    done.set(jobKey(record.key, record.calibrationSeed), record);
-    const seconds = (performance.now() - start) / 1000;
-    const perArch = seconds / (index + 1);
-    progress.update(index + 1, {
-      detail: `top-1 ${(record.top1 * 100).toFixed(2)}% at ${record.mflops.toFixed(2)} MFLOPs`,
-      imagesPerSecond: (record.examples * (index + 1)) / seconds,
-      etaSeconds: perArch * (missing.length - index - 1),
-    });
-  }
+  await fanOutInRounds(
+    distributed,
+    missing,
+    async (job) =>
+      toRecord(
+        await evaluator.heldOut(job.arch, job.calibrationSeed),
+        evaluator.calibrationBatches,
+        job.calibrationSeed,
+      ),
+    async (round, count) => {
+      for (const record of round) {
+        if (distributed.isWriter) await appendSampleRecord(path, record);
+        done.set(jobKey(record.key, record.calibrationSeed), record);
+      }
+      const last = round.at(-1)!;
+      const seconds = (performance.now() - start) / 1000;
+      progress.update(count, {
+        detail: `top-1 ${(last.top1 * 100).toFixed(2)}% at ${last.mflops.toFixed(2)} MFLOPs`,
+        imagesPerSecond: (last.examples * count) / seconds,
+        etaSeconds: (seconds / count) * (missing.length - count),
+      });
+    },
+  );
   const seconds = (performance.now() - start) / 1000;
   const archsPerSecond = missing.length === 0 ? null : missing.length / seconds;
   if (archsPerSecond !== null)
@@ -160,6 +184,7 @@ export interface PredictorBuildResult {
 export async function buildPredictor(
   options: PredictorBuildOptions,
   io: CliIo,
+  distributed: DistributedRun = localRun(io),
 ): Promise<PredictorBuildResult> {
   if (options.samples < 4)
     throw new CliUsageError(
@@ -170,68 +195,81 @@ export async function buildPredictor(
     throw new CliUsageError(
       `--fit-samples is ${fitCount}, expected 2 to ${options.samples - 2} of the ${options.samples} samples (the rest are the test part)`,
     );
-  const run = await openRun(options.run, options.backend, io);
+  const run = await openRun(options.run, options.backend, distributed.io);
   try {
-    const files = predictorFiles(run.runDir);
-    const evaluator = heldOutEvaluator(run, {
-      ...(options.calibrationBatches === undefined
-        ? {}
-        : { calibrationBatches: options.calibrationBatches }),
-      ...(options.holdoutLimit === undefined ? {} : { holdoutLimit: options.holdoutLimit }),
-    });
-    const { seed } = run.config;
-    const archs = predictorBuildArchs(run.space, options.samples, seed);
-    if (archs.length < options.samples)
-      throw new CliUsageError(
-        `space ${run.space.name} holds only ${archs.length} distinct archs, fewer than --samples ${options.samples}`,
-      );
-    io.stdout(
-      `predictor build: ${archs.length} archs of ${run.space.name} (min, max and uniform draws with seed ${seed}), each BN-calibrated and evaluated on ${evaluator.examples} held-out images; samples in ${files.samples}\n`,
-    );
-    const { records: samples, archsPerSecond } = await evaluateMissing(
-      archs.map((arch) => ({ arch, calibrationSeed: seed })),
-      files.samples,
-      evaluator,
-      'samples',
-      io,
-    );
+    return await measureAndFit(options, fitCount, run, distributed);
+  } finally {
+    run.supernet.dispose();
+  }
+}
 
-    const noiseArchs = archs.slice(0, Math.min(options.noiseArchs, archs.length));
-    const noiseSeeds = Array.from({ length: options.noiseSeeds }, (_, i) => seed + 1 + i);
-    const { records: noiseRecords } = await evaluateMissing(
-      noiseArchs.flatMap((arch) =>
-        noiseSeeds.map((calibrationSeed) => ({ arch, calibrationSeed })),
-      ),
-      files.noise,
-      evaluator,
-      'noise',
-      io,
+/** The build on an opened run: every rank evaluates its share, rank 0 fits and writes. */
+async function measureAndFit(
+  options: PredictorBuildOptions,
+  fitCount: number,
+  run: OpenRun,
+  distributed: DistributedRun,
+): Promise<PredictorBuildResult> {
+  const { io } = distributed;
+  const files = predictorFiles(run.runDir);
+  const evaluator = heldOutEvaluator(run, {
+    ...(options.calibrationBatches === undefined
+      ? {}
+      : { calibrationBatches: options.calibrationBatches }),
+    ...(options.holdoutLimit === undefined ? {} : { holdoutLimit: options.holdoutLimit }),
+  });
+  const { seed } = run.config;
+  const archs = predictorBuildArchs(run.space, options.samples, seed);
+  if (archs.length < options.samples)
+    throw new CliUsageError(
+      `space ${run.space.name} holds only ${archs.length} distinct archs, fewer than --samples ${options.samples}`,
     );
-    const stds = noiseArchs.map((_, i) =>
-      standardDeviation(
-        noiseRecords
-          .slice(i * noiseSeeds.length, (i + 1) * noiseSeeds.length)
-          .map((r) => r.top1 * 100),
-      ),
-    );
-    const noise = {
-      archs: noiseArchs.length,
-      seeds: noiseSeeds.length,
-      meanStd: stds.reduce((sum, value) => sum + value, 0) / Math.max(stds.length, 1),
-      maxStd: Math.max(0, ...stds),
-    };
-    if (noise.archs === 0) io.stdout('evaluation noise: not measured (--noise-archs 0)\n');
-    else
-      io.stdout(
-        `evaluation noise: the same arch BN-calibrated on ${noise.seeds} different sets of training batches moves top-1 by a std of ${noise.meanStd.toFixed(2)} points (mean over ${noise.archs} archs; largest ${noise.maxStd.toFixed(2)})\n`,
-      );
-    const spread = standardDeviation(samples.map((record) => record.top1 * 100));
-    const meanTop1 = samples.reduce((sum, record) => sum + record.top1, 0) / samples.length;
-    const samplingError = 100 * Math.sqrt((meanTop1 * (1 - meanTop1)) / evaluator.examples);
-    io.stdout(
-      `sampling error of one top-1 on ${evaluator.examples} held-out images: ${samplingError.toFixed(2)} points (binomial, at the mean top-1 ${(meanTop1 * 100).toFixed(2)}%); the ${samples.length} archs spread by a std of ${spread.toFixed(2)} points${spread < 2 * samplingError ? ': most of that spread is measurement noise, so no predictor can rank them well; measure on more held-out images' : ''}\n`,
-    );
+  io.stdout(
+    `predictor build: ${archs.length} archs of ${run.space.name} (min, max and uniform draws with seed ${seed}), each BN-calibrated and evaluated on ${evaluator.examples} held-out images; samples in ${files.samples}\n`,
+  );
+  const { records: samples, archsPerSecond } = await evaluateMissing(
+    archs.map((arch) => ({ arch, calibrationSeed: seed })),
+    files.samples,
+    evaluator,
+    'samples',
+    distributed,
+  );
 
+  const noiseArchs = archs.slice(0, Math.min(options.noiseArchs, archs.length));
+  const noiseSeeds = Array.from({ length: options.noiseSeeds }, (_, i) => seed + 1 + i);
+  const { records: noiseRecords } = await evaluateMissing(
+    noiseArchs.flatMap((arch) => noiseSeeds.map((calibrationSeed) => ({ arch, calibrationSeed }))),
+    files.noise,
+    evaluator,
+    'noise',
+    distributed,
+  );
+  const stds = noiseArchs.map((_, i) =>
+    standardDeviation(
+      noiseRecords
+        .slice(i * noiseSeeds.length, (i + 1) * noiseSeeds.length)
+        .map((r) => r.top1 * 100),
+    ),
+  );
+  const noise = {
+    archs: noiseArchs.length,
+    seeds: noiseSeeds.length,
+    meanStd: stds.reduce((sum, value) => sum + value, 0) / Math.max(stds.length, 1),
+    maxStd: Math.max(0, ...stds),
+  };
+  if (noise.archs === 0) io.stdout('evaluation noise: not measured (--noise-archs 0)\n');
+  else
+    io.stdout(
+      `evaluation noise: the same arch BN-calibrated on ${noise.seeds} different sets of training batches moves top-1 by a std of ${noise.meanStd.toFixed(2)} points (mean over ${noise.archs} archs; largest ${noise.maxStd.toFixed(2)})\n`,
+    );
+  const spread = standardDeviation(samples.map((record) => record.top1 * 100));
+  const meanTop1 = samples.reduce((sum, record) => sum + record.top1, 0) / samples.length;
+  const samplingError = 100 * Math.sqrt((meanTop1 * (1 - meanTop1)) / evaluator.examples);
+  io.stdout(
+    `sampling error of one top-1 on ${evaluator.examples} held-out images: ${samplingError.toFixed(2)} points (binomial, at the mean top-1 ${(meanTop1 * 100).toFixed(2)}%); the ${samples.length} archs spread by a std of ${spread.toFixed(2)} points${spread < 2 * samplingError ? ': most of that spread is measurement noise, so no predictor can rank them well; measure on more held-out images' : ''}\n`,
+  );
+
+  return resultOfWriter(distributed, async () => {
     const { fit, test } = splitSamples(samples, fitCount, seed);
     const kinds = options.predictor === 'best' ? predictorChoices : [options.predictor];
     const scores: PredictorScore[] = [];
@@ -266,9 +304,7 @@ export async function buildPredictor(
       `wrote ${files.predictor}: ${chosen.kind} (Kendall tau ${chosen.kendallTau.toFixed(3)} on ${test.length} archs it had not seen), refitted on all ${samples.length} samples\n`,
     );
     return result;
-  } finally {
-    run.supernet.dispose();
-  }
+  });
 }
 
 /** `supernas predictor build --run DIR --samples N`. */
@@ -327,6 +363,15 @@ export function registerPredictorBuildCommand(program: Command, io: CliIo): void
       parseBackendChoice,
     )
     .action(async (options: PredictorBuildOptions) => {
-      await buildPredictor(options, io);
+      const job = startTrainingJob(io, {
+        sharing: 'the archs to evaluate are shared out',
+      });
+      try {
+        await buildPredictor(options, io, job);
+        await job.collective.close();
+      } catch (error) {
+        endJobOnError(job, error, program.opts<{ verbose?: boolean }>().verbose === true);
+        throw error;
+      }
     });
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,6 +20,13 @@ import { ProgressBar } from '../run/progress-bar.js';
 import { renderSvg } from '../run/render-chart.js';
 import { searchChartSpec } from '../run/search-chart-spec.js';
 import { writeChart } from '../run/write-run-charts.js';
+import {
+  checkSameOnEveryRank,
+  type DistributedRun,
+  fanOutInRounds,
+  localRun,
+  resultOfWriter,
+} from '../train/distributed.js';
 import type { SubnetResult } from '../train/evaluate-subnets.js';
 import { openRun } from '../train/open-run.js';
 import { predictorFiles } from './predictor-build.js';
@@ -55,35 +63,54 @@ export interface RunSearchResult {
 
 const percent = (result: SubnetResult) => `${(result.top1 * 100).toFixed(2)}%`;
 
-/** Held-out evaluation cached per arch key, with a progress bar per batch of archs. */
-function cachedEvaluation(evaluator: HeldOutEvaluator, io: CliIo) {
+/**
+ * Held-out evaluation cached per arch key, with a progress bar per batch of archs. Under mpirun
+ * each batch's uncached archs are shared out over the ranks and every rank gets every result, so
+ * the seeded search goes on identically on each; the ranks check that they ask for the same archs.
+ */
+function cachedEvaluation(evaluator: HeldOutEvaluator, distributed: DistributedRun) {
+  const { io } = distributed;
   const cache = new Map<string, SubnetResult>();
-  const one = async (arch: ArchConfig) => {
-    const key = archKey(arch);
-    let result = cache.get(key);
-    if (result === undefined) {
-      result = await evaluator.heldOut(arch);
-      cache.set(key, result);
-    }
-    return result;
-  };
-  const fitness: FitnessFunction = async (archs) => {
-    const progress = new ProgressBar(archs.length, { isTTY: false, write: io.stderr }, 'evaluate');
+  const evaluateAll = async (archs: readonly ArchConfig[]) => {
+    const keys = archs.map(archKey);
+    await checkSameOnEveryRank(
+      distributed,
+      'the archs the search asks to evaluate',
+      createHash('sha256').update(keys.join('\n')).digest('hex'),
+    );
+    const missing = [
+      ...new Map(
+        archs.flatMap((arch, index) => (cache.has(keys[index]!) ? [] : [[keys[index]!, arch]])),
+      ).values(),
+    ];
+    const progress = new ProgressBar(
+      archs.length,
+      { isTTY: false, write: distributed.isWriter ? io.stderr : () => undefined },
+      'evaluate',
+    );
+    const cached = archs.length - missing.length;
     const start = performance.now();
-    const scores: number[] = [];
-    for (const [index, arch] of archs.entries()) {
-      const result = await one(arch);
-      scores.push(result.top1 * 100);
-      const seconds = (performance.now() - start) / 1000;
-      progress.update(index + 1, {
-        detail: `held-out top-1 ${percent(result)} at ${result.mflops.toFixed(2)} MFLOPs`,
-        imagesPerSecond: (evaluator.examples * (index + 1)) / seconds,
-        etaSeconds: (seconds / (index + 1)) * (archs.length - index - 1),
-      });
-    }
-    return scores;
+    await fanOutInRounds(
+      distributed,
+      missing,
+      (arch) => evaluator.heldOut(arch),
+      (round, count) => {
+        for (const result of round) cache.set(result.key, result);
+        const last = round.at(-1)!;
+        const seconds = (performance.now() - start) / 1000;
+        progress.update(cached + count, {
+          detail: `held-out top-1 ${percent(last)} at ${last.mflops.toFixed(2)} MFLOPs`,
+          imagesPerSecond: (evaluator.examples * count) / seconds,
+          etaSeconds: (seconds / count) * (missing.length - count),
+        });
+      },
+    );
+    return keys.map((key) => cache.get(key)!);
   };
-  return { one, fitness };
+  const one = async (arch: ArchConfig) => (await evaluateAll([arch]))[0]!;
+  const fitness: FitnessFunction = async (archs) =>
+    (await evaluateAll(archs)).map((result) => result.top1 * 100);
+  return { one, evaluateAll, fitness };
 }
 
 /** `count` seeded random archs within the constraints (rejection sampling). */
@@ -117,7 +144,12 @@ type OpenRunSpace = Parameters<typeof sampleArch>[0];
  * search-chart.svg/.png into `out` (default `DIR/search`), and with `eval` reports the chosen
  * arch's held-out and test top-1.
  */
-export async function runRunSearch(options: RunSearchOptions, io: CliIo): Promise<RunSearchResult> {
+export async function runRunSearch(
+  options: RunSearchOptions,
+  cliIo: CliIo,
+  distributed: DistributedRun = localRun(cliIo),
+): Promise<RunSearchResult> {
+  const { io } = distributed;
   const run = await openRun(options.run, options.backend, io);
   try {
     const { space } = run;
@@ -131,7 +163,8 @@ export async function runRunSearch(options: RunSearchOptions, io: CliIo): Promis
           ...(options.holdoutLimit === undefined ? {} : { holdoutLimit: options.holdoutLimit }),
         })
       : undefined;
-    const evaluation = evaluator === undefined ? undefined : cachedEvaluation(evaluator, io);
+    const evaluation =
+      evaluator === undefined ? undefined : cachedEvaluation(evaluator, distributed);
     let objective: string;
     let fitness: FitnessFunction | Awaited<ReturnType<typeof readPredictor>>;
     if (options.fitness === 'eval') {
@@ -147,7 +180,8 @@ export async function runRunSearch(options: RunSearchOptions, io: CliIo): Promis
       objective = `predicted held-out top-1 (${fitness.kind} predictor ${path})`;
     }
     const out = options.out ?? join(run.runDir, 'search');
-    await mkdir(out, { recursive: true });
+    // Rank 0 writes; the others read the same folder (a --resume state, say).
+    await resultOfWriter(distributed, () => mkdir(out, { recursive: true }).then(() => null));
     const statePath = join(out, 'search-state.json');
     const start = performance.now();
     const search = createEvolutionarySearch({
@@ -175,31 +209,34 @@ export async function runRunSearch(options: RunSearchOptions, io: CliIo): Promis
     }
     while (search.generation < search.generations) {
       await search.step();
-      await atomicWrite(statePath, JSON.stringify(search.state()));
+      if (distributed.isWriter) await atomicWrite(statePath, JSON.stringify(search.state()));
     }
     const result = search.result();
-    await writeSearchFiles(out, {
-      space,
-      objective,
-      constraints: options.constraints,
-      numClasses: model.numClasses,
-      result,
+    await resultOfWriter(distributed, async () => {
+      await writeSearchFiles(out, {
+        space,
+        objective,
+        constraints: options.constraints,
+        numClasses: model.numClasses,
+        result,
+      });
+      const evaluated = search.state().evaluated;
+      const front = new Set(result.paretoFronts.mflops.map((entry) => entry.key));
+      const spec = searchChartSpec(
+        evaluated.map((entry: EvaluatedArch) => ({
+          mflops: entry.mflops,
+          top1: entry.fitness,
+          onFront: front.has(entry.key),
+          chosen: entry.key === result.best.key,
+        })),
+        {
+          title: `search of ${space.name} (${run.runDir}): ${evaluated.length} archs`,
+          accuracyTitle: options.fitness === 'eval' ? 'held-out top-1 (%)' : 'predicted top-1 (%)',
+        },
+      );
+      await writeChart(out, 'search-chart', await renderSvg(spec));
+      return null;
     });
-    const evaluated = search.state().evaluated;
-    const front = new Set(result.paretoFronts.mflops.map((entry) => entry.key));
-    const spec = searchChartSpec(
-      evaluated.map((entry: EvaluatedArch) => ({
-        mflops: entry.mflops,
-        top1: entry.fitness,
-        onFront: front.has(entry.key),
-        chosen: entry.key === result.best.key,
-      })),
-      {
-        title: `search of ${space.name} (${run.runDir}): ${evaluated.length} archs`,
-        accuracyTitle: options.fitness === 'eval' ? 'held-out top-1 (%)' : 'predicted top-1 (%)',
-      },
-    );
-    await writeChart(out, 'search-chart', await renderSvg(spec));
     io.stdout(
       `best: ${options.fitness === 'eval' ? 'held-out' : 'predicted'} ${result.best.fitness.toFixed(2)}% at ${result.best.mflops.toFixed(2)} MFLOPs, ${result.best.params} params (${result.evaluated} archs evaluated; MFLOPs front of ${result.paretoFronts.mflops.length})\n` +
         `wrote ${join(out, 'arch.json')}, ${join(out, 'pareto.json')} and ${join(out, 'search-chart.png')}\n`,
@@ -208,7 +245,7 @@ export async function runRunSearch(options: RunSearchOptions, io: CliIo): Promis
     let chosen: RunSearchResult['chosen'];
     if (evaluation !== undefined && (options.fitness === 'eval' || options.eval)) {
       const heldOut = await evaluation.one(result.best.arch);
-      const test = await evaluator!.test(result.best.arch);
+      const test = await resultOfWriter(distributed, () => evaluator!.test(result.best.arch));
       chosen = { heldOut, test };
       io.stdout(
         `chosen arch: held-out top-1 ${percent(heldOut)} (${heldOut.examples} images), test top-1 ${percent(test)} (${test.examples} images)\n`,
@@ -226,10 +263,9 @@ export async function runRunSearch(options: RunSearchOptions, io: CliIo): Promis
       io.stdout(
         `baseline: ${archs.length} random archs within the budget, evaluated the same way\n`,
       );
-      await evaluation.fitness(archs);
-      const results = await Promise.all(archs.map((arch) => evaluation.one(arch)));
+      const results = await evaluation.evaluateAll(archs);
       const best = results.reduce((top, entry) => (entry.top1 > top.top1 ? entry : top));
-      const test = await evaluator!.test(best.arch);
+      const test = await resultOfWriter(distributed, () => evaluator!.test(best.arch));
       random = { best, test, count: archs.length };
       io.stdout(
         `best of ${archs.length} random: held-out top-1 ${percent(best)} at ${best.mflops.toFixed(2)} MFLOPs, test top-1 ${percent(test)}\n`,

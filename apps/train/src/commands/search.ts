@@ -13,6 +13,8 @@ import { type CliIo, processIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
 import { parsePositiveInteger } from '../parse-options.js';
 import { atomicWrite } from '../run/atomic-write.js';
+import { endJobOnError } from '../train/distributed.js';
+import { startTrainingJob } from '../train/start-training-job.js';
 import { readJson, readPredictor, writeSearchFiles } from './search-files.js';
 import { runRunSearch } from './search-run.js';
 
@@ -217,26 +219,36 @@ export function registerSearchCommand(program: Command, io: CliIo = processIo): 
             '--run takes the space, the classes and the predictor from the run: do not combine it with --space, --predictor or --num-classes',
           );
         const constraints = constraintsOf(options);
-        await runRunSearch(
-          {
-            run: options.run,
-            constraints,
-            population: options.population ?? 64,
-            generations: options.generations ?? 20,
-            seed: options.seed ?? 0,
-            fitness: options.fitness,
-            ...pick(options, [
-              'out',
-              'eval',
-              'random',
-              'calibrationBatches',
-              'holdoutLimit',
-              'backend',
-              'resume',
-            ]),
-          },
-          io,
-        );
+        const job = startTrainingJob(io, {
+          sharing: 'the archs of each generation are shared out',
+        });
+        try {
+          await runRunSearch(
+            {
+              run: options.run,
+              constraints,
+              population: options.population ?? 64,
+              generations: options.generations ?? 20,
+              seed: options.seed ?? 0,
+              fitness: options.fitness,
+              ...pick(options, [
+                'out',
+                'eval',
+                'random',
+                'calibrationBatches',
+                'holdoutLimit',
+                'backend',
+                'resume',
+              ]),
+            },
+            io,
+            job,
+          );
+          await job.collective.close();
+        } catch (error) {
+          endJobOnError(job, error, program.opts<{ verbose?: boolean }>().verbose === true);
+          throw error;
+        }
         return;
       }
       if (

@@ -3,7 +3,6 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadSupernet } from '@supernas/elastic';
 import { fileSystemHandler } from '@supernas/elastic/node';
 import { getSearchSpace } from '@supernas/search-space';
@@ -12,23 +11,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { weightsDigest } from './distributed.js';
+import { builtCli, mpiMissingReason, mpirunTwoRanks } from './mpirun-for-tests.js';
 
 // End to end through the built CLI under mpirun, 2 ranks on loopback: the job `pnpm supernas
 // train` runs when a user starts it with mpirun.
-const builtCli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
-const addon = fileURLToPath(
-  new URL('../../../../packages/distributed/build/Release/supernas_mpi.node', import.meta.url),
-);
-
-function mpiMissingReason(): string | undefined {
-  const version = spawnSync('mpirun', ['--version'], { encoding: 'utf8' });
-  if (version.error !== undefined || version.status !== 0)
-    return 'mpirun was not found (apt-get install -y openmpi-bin libopenmpi-dev)';
-  if (!existsSync(addon))
-    return `the MPI addon is not built (${addon}); run pnpm --filter @supernas/distributed run build:native`;
-  if (!existsSync(builtCli)) return `${builtCli} is missing (run pnpm build)`;
-  return undefined;
-}
 
 // Tiny on purpose: 2 ranks share 2 loaded cores.
 const config = {
@@ -38,7 +24,7 @@ const config = {
   evaluation: { calibrationBatches: 2, calibrationBatchSize: 32, middleArchs: 1, batchSize: 32 },
 };
 
-const mpirun = ['--allow-run-as-root', '--oversubscribe', '-np', '2'];
+const mpirun = mpirunTwoRanks;
 
 interface Ended {
   readonly status: number | null;

@@ -19,6 +19,7 @@ import {
   type DistributedRun,
   endJobOnError,
   fanOut,
+  fanOutInRounds,
   localRun,
   oneGpuPerRank,
   ranksOnThisHost,
@@ -219,6 +220,30 @@ describe('fanOut', () => {
     expect(ranAt.sort()).toEqual(['max@1', 'mid-1@1', 'mid-2@0', 'min@0']);
     const expected = items.map((label, index) => ({ label, index, top1: index / 10 }));
     expect(results).toEqual([expected, expected]);
+  });
+});
+
+describe('fanOutInRounds', () => {
+  it('gives every rank each round of results as it ends, with the items done so far', async () => {
+    const job = inProcessJob(2);
+    const items = ['min', 'mid-1', 'mid-2', 'mid-3', 'max'];
+    const rounds: string[][] = [[], []];
+    const results = await Promise.all(
+      job.map((collective, rank) =>
+        fanOutInRounds(
+          { collective, rank, size: 2 },
+          items,
+          async (label, index) => `${label}#${index}@${rank}`,
+          (round, done) => {
+            rounds[rank]!.push(`${round.join(' ')} (${done})`);
+          },
+        ),
+      ),
+    );
+    const expected = ['min#0@0', 'mid-1#1@1', 'mid-2#2@0', 'mid-3#3@1', 'max#4@0'];
+    expect(results).toEqual([expected, expected]);
+    const perRound = ['min#0@0 mid-1#1@1 (2)', 'mid-2#2@0 mid-3#3@1 (4)', 'max#4@0 (5)'];
+    expect(rounds).toEqual([perRound, perRound]);
   });
 });
 

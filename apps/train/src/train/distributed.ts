@@ -38,7 +38,11 @@ export interface DistributedRun {
  */
 export function startDistributedRun(
   io: CliIo,
-  options: MpiCollectiveOptions & { readonly environment?: NodeJS.ProcessEnv } = {},
+  options: MpiCollectiveOptions & {
+    readonly environment?: NodeJS.ProcessEnv;
+    /** What the ranks share, for the banner (default: each global batch is split). */
+    readonly sharing?: string;
+  } = {},
 ): DistributedRun {
   const collective = detectCollective(options);
   const { rank, size } = collective;
@@ -48,7 +52,7 @@ export function startDistributedRun(
       : { stdout: () => undefined, stderr: (text) => io.stderr(`[rank ${rank}] ${text}`) };
   if (size > 1)
     rankIo.stdout(
-      `distributed: ${size} ranks over ${collective.transport}; each global batch is split ${size} ways, rank 0 writes\n`,
+      `distributed: ${size} ranks over ${collective.transport}; ${options.sharing ?? `each global batch is split ${size} ways`}, rank 0 writes\n`,
     );
   return {
     collective,
@@ -175,6 +179,28 @@ export async function fanOut<T, R>(
   const results: R[] = new Array(items.length);
   for (const part of await allgatherJson(run.collective, mine))
     for (const [index, result] of part) results[index] = result;
+  return results;
+}
+
+/**
+ * `fanOut` in rounds of one item per rank, calling `onRound` on every rank with each round's
+ * results (in the order of `items`) and how many items are done: rank 0 saves or reports each
+ * round, so an interrupted job loses at most the round it was in. Alone, a round is one item.
+ */
+export async function fanOutInRounds<T, R>(
+  run: Pick<DistributedRun, 'collective' | 'rank' | 'size'>,
+  items: readonly T[],
+  work: (item: T, index: number) => Promise<R>,
+  onRound: (results: readonly R[], done: number) => Promise<void> | void,
+): Promise<R[]> {
+  const results: R[] = [];
+  for (let start = 0; start < items.length; start += run.size) {
+    const round = await fanOut(run, items.slice(start, start + run.size), (item, offset) =>
+      work(item, start + offset),
+    );
+    results.push(...round);
+    await onRound(round, results.length);
+  }
   return results;
 }
 

@@ -25,6 +25,8 @@ export function startTrainingJob(
   options: {
     readonly distributed?: DistributedMode;
     readonly collectiveTimeout?: number;
+    /** What the ranks share, for the banner (default: each global batch is split). */
+    readonly sharing?: string;
   },
   environment: NodeJS.ProcessEnv = process.env,
 ): DistributedRun {
@@ -34,6 +36,7 @@ export function startTrainingJob(
     );
   return startDistributedRun(io, {
     environment,
+    ...(options.sharing === undefined ? {} : { sharing: options.sharing }),
     ...(options.collectiveTimeout === undefined
       ? {}
       : { timeoutSeconds: options.collectiveTimeout }),
