@@ -3,7 +3,9 @@
 // whole count at the end instead of one package's.
 import { readFileSync } from 'node:fs';
 
-const log = readFileSync(process.argv[2], 'utf8').replace(/\u001b\[[0-9;]*m/g, '');
+// Colour codes (ESC [ ... m) out first.
+const colour = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+const log = readFileSync(process.argv[2], 'utf8').replace(colour, '');
 const totals = { passed: 0, failed: 0, skipped: 0 };
 for (const line of log.split('\n')) {
   const summary = /\bTests\s+(.*)\(\d+\)\s*$/.exec(line);
