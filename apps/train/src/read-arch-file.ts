@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import {
   type ArchConfig,
@@ -8,6 +7,7 @@ import {
 } from '@supernas/search-space';
 import { parse as parseYaml } from 'yaml';
 import { CliUsageError } from './cli-usage-error.js';
+import { readInputFile } from './read-input-file.js';
 
 /**
  * Reads an arch from a JSON or YAML file (YAML unless the name ends in `.json`), in camelCase or
@@ -15,14 +15,7 @@ import { CliUsageError } from './cli-usage-error.js';
  * file is a `CliUsageError`; a bad arch is an `InvalidArchError`.
  */
 export async function readArchFile(path: string, space: SearchSpace): Promise<ArchConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new CliUsageError(`Cannot read arch file ${path}: ${reason}`);
-  }
+  const text = await readInputFile(path, 'arch file');
   let parsed: unknown;
   try {
     parsed = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);

@@ -1,18 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { loadPredictor, type Predictor } from '@supernas/predictors';
 import type { SearchSpace } from '@supernas/search-space';
 import { CliUsageError } from '../cli-usage-error.js';
+import { readInputFile } from '../read-input-file.js';
 
 export async function readJson(path: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CliUsageError(
-      `Cannot read ${what} ${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
-    );
-  }
+  const text = await readInputFile(path, what);
   try {
     return JSON.parse(text);
   } catch (error) {

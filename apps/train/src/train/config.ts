@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { SupernasError } from '@supernas/errors';
 import { checkAdaptiveAlphaDivergenceOptions } from '@supernas/losses';
@@ -7,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { backendChoices } from '../backend.js';
 import { CliUsageError } from '../cli-usage-error.js';
+import { readInputFile } from '../read-input-file.js';
 
 export const datasetNames = [
   'fashion-mnist',
@@ -214,15 +214,7 @@ function checkWithPackages(config: TrainRunConfig): void {
 
 /** Reads a YAML or JSON config file (JSON when the name ends in `.json`) and validates it. */
 export async function readTrainConfig(path: string): Promise<TrainRunConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CliUsageError(
-      `Cannot read config ${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
-    );
-  }
+  const text = await readInputFile(path, 'config');
   let parsed: unknown;
   try {
     parsed = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
