@@ -14,19 +14,22 @@ import {
   latencyTable,
   loadRun,
   loadSubnetModel,
-  measureLatency,
   type PickedFile,
-  paretoFront,
   pickBackend,
   probeBackends,
   readJson,
   searchForDevice,
   webgpuAdapterInfo,
 } from '@supernas/evaluator';
+import { loadRunSupernet, supernetArchRunner } from '@supernas/evaluator/supernet';
+import type { ArchConfig } from '@supernas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import { type SampleRecord, type SubnetState, state, subnetLabel } from './app-state.js';
-import { lossChart, tradeOffChart } from './charts.js';
+import { lossChart } from './charts.js';
+import { chosenArch } from './chosen-arch.js';
+import { DeviceLatencies } from './device-latency.js';
 import { collectDroppedFiles } from './drop.js';
+import { renderSearch } from './render-search.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const statusText = $('status');
@@ -66,17 +69,25 @@ async function loadSource(source: ArtifactSource): Promise<void> {
     run.manifest.samples === undefined
       ? []
       : (await readJson<{ samples: SampleRecord[] }>(run.source, run.manifest.samples)).samples;
+  state.predictorJson =
+    run.manifest.predictor === undefined
+      ? undefined
+      : await readJson(run.source, run.manifest.predictor);
   $('main').hidden = false;
   renderRun();
   await chooseBackend($<HTMLSelectElement>('backend-select').value);
 }
 
 function disposeModels(): void {
+  state.chosen?.dispose();
+  state.chosen = undefined;
   for (const subnet of state.subnets) {
     subnet.model?.dispose();
     subnet.model = undefined;
     subnet.runner = undefined;
   }
+  for (const variable of state.supernet?.variables.values() ?? []) variable.dispose();
+  state.supernet = undefined;
 }
 
 async function loadModels(): Promise<void> {
@@ -86,6 +97,11 @@ async function loadModels(): Promise<void> {
     progress(`Loading ${subnet.label} on ${tf.getBackend()}…`, index / state.subnets.length);
     subnet.model = await loadSubnetModel(run.source, subnet.subnet.path);
     subnet.runner = graphModelRunner(subnet.model, subnet.subnet.metadata);
+  }
+  // The supernet runs any arch of the space, so a search is not limited to the exported subnets.
+  if (run.manifest.checkpoint !== undefined) {
+    progress(`Loading the supernet on ${tf.getBackend()}…`, 1);
+    state.supernet = (await loadRunSupernet(run.source, run.manifest.checkpoint)).supernet;
   }
 }
 
@@ -128,49 +144,59 @@ async function chooseBackend(mode: string): Promise<void> {
   renderBackends();
   await loadModels();
   await measureAll();
+  setupBudgetSlider();
   await runSearch();
 }
 
 async function measureAll(): Promise<void> {
-  const table = latencyTable();
+  const run = state.run!;
+  const archs = new Map(
+    state.subnets.map((subnet) => [subnet.subnet.metadata.archKey, subnet.subnet.metadata.arch]),
+  );
+  const latencies = await DeviceLatencies.open(latencyTable(), state.device!, archs);
+  state.latencies = latencies;
   const total = state.subnets.length;
   for (const [index, subnet] of state.subnets.entries()) {
     progress(
       `Measuring ${subnet.label} on ${tf.getBackend()} (${index + 1}/${total})…`,
       index / total,
     );
-    subnet.latency = await measureLatency(subnet.runner!, {
-      warmup: 3,
-      runs: 10,
-      onProgress: (done, runs) =>
+    const entry = await latencies.latencyOf(
+      subnet.subnet.metadata.arch,
+      () => ({ ...subnet.runner!, dispose: () => {} }),
+      (done, runs) =>
         progress(
           `Measuring ${subnet.label} on ${tf.getBackend()} (${index + 1}/${total}), run ${done}/${runs}…`,
           (index + done / runs) / total,
         ),
-    });
-    await table
-      .put({
-        device: state.device!,
-        archKey: subnet.subnet.metadata.archKey,
-        measurement: subnet.latency,
-        measuredAt: Date.now(),
-      })
-      .catch((error: unknown) => console.warn('latency table not saved', error));
+    );
+    subnet.latency = entry.measurement;
   }
-  const run = state.run!;
+  fitModel(run);
+}
+
+/** Refits the latency model on every arch measured on this device (now or on earlier visits). */
+function fitModel(run: NonNullable<typeof state.run>): void {
   const first = state.subnets[0]!.subnet.metadata;
+  const points = state.latencies!.points();
   state.latencyModel =
-    total >= 2
-      ? fitLatencyModel(
-          run.space,
-          state.subnets.map((subnet) => ({
-            arch: subnet.subnet.metadata.arch,
-            latencyMs: subnet.latency!.medianMs,
-          })),
-          { numClasses: first.numClasses, inputChannels: first.inputShape[3]! },
-        )
+    points.length >= 2
+      ? fitLatencyModel(run.space, points, {
+          numClasses: first.numClasses,
+          inputChannels: first.inputShape[3]!,
+        })
       : undefined;
-  setupBudgetSlider();
+}
+
+/** The searches' measure step: an arch of the supernet timed here, unless the table has it. */
+async function measureArch(arch: ArchConfig): Promise<number> {
+  const entry = await state.latencies!.latencyOf(
+    arch,
+    () => supernetArchRunner(state.supernet!, arch),
+    (done, runs) =>
+      progress(`Measuring the chosen arch on ${tf.getBackend()}, run ${done}/${runs}…`),
+  );
+  return entry.measurement.medianMs;
 }
 
 function budgetKind(): 'latency' | 'mflops' {
@@ -211,47 +237,61 @@ function currentBudget(): DeviceBudget {
 async function runSearch(budget: DeviceBudget = currentBudget()): Promise<void> {
   const run = state.run!;
   const first = state.subnets[0]!.subnet.metadata;
-  progress('Searching…');
-  if (state.subnets.every((subnet) => subnet.subnet.metadata.top1 === undefined)) {
+  const evolutionary = state.predictorJson !== undefined && state.supernet !== undefined;
+  progress(evolutionary ? "Searching the space with the run's predictor…" : 'Searching…');
+  if (!evolutionary && state.subnets.every((subnet) => subnet.subnet.metadata.top1 === undefined)) {
     fail(
       new Error('no subnet of this run has a test top-1 (export them with supernas export --eval)'),
     );
     return;
   }
+  const exported = new Set(state.subnets.map((subnet) => subnet.subnet.metadata.archKey));
+  state.chosen?.dispose();
+  state.chosen = undefined;
   try {
-    state.result = await searchForDevice(searchClient, {
-      space: run.space.name,
-      numClasses: first.numClasses,
-      inputChannels: first.inputShape[3]!,
-      budget,
-      // Only subnets exported with --eval carry a test top-1 to rank them by.
-      known: state.subnets
-        .filter((subnet) => subnet.subnet.metadata.top1 !== undefined)
-        .map((subnet) => ({
-          arch: subnet.subnet.metadata.arch,
-          accuracy: subnet.subnet.metadata.top1!,
-          latencyMs: subnet.latency!.medianMs,
-        })),
-      ...(state.latencyModel === undefined ? {} : { latencyModel: state.latencyModel }),
-    });
+    state.result = await searchForDevice(
+      searchClient,
+      {
+        space: run.space.name,
+        numClasses: first.numClasses,
+        inputChannels: first.inputShape[3]!,
+        budget,
+        known: [
+          // Only subnets exported with --eval carry a test top-1.
+          ...state.subnets.map((subnet) => ({
+            arch: subnet.subnet.metadata.arch,
+            ...(subnet.subnet.metadata.top1 === undefined
+              ? {}
+              : { accuracy: subnet.subnet.metadata.top1 }),
+            latencyMs: subnet.latency!.medianMs,
+          })),
+          // Archs of the supernet measured here before (this visit or an earlier one).
+          ...[...state.latencies!.byKey.values()]
+            .filter((entry) => !exported.has(entry.key))
+            .map((entry) => ({ arch: entry.arch, latencyMs: entry.measurement.medianMs })),
+        ],
+        ...(state.latencyModel === undefined ? {} : { latencyModel: state.latencyModel }),
+        ...(evolutionary
+          ? { predictor: { json: state.predictorJson, seed: Number(run.config?.seed ?? 0) } }
+          : {}),
+      },
+      evolutionary ? { measure: measureArch } : {},
+    );
   } catch (error) {
     state.result = undefined;
-    renderSearch();
+    renderSearch(budget);
     fail(error);
     return;
   }
-  renderSearch();
+  if (state.result.measured.length > 0) fitModel(run);
+  state.chosen = chosenArch(state.result.chosen);
+  renderSearch(budget);
   await renderDownloads();
   await classifySamples();
-  const chosen = chosenSubnet()!;
+  const { chosen } = state.result;
   progress(
-    `Ready: ${chosen.label} on ${describeActive()}, ${chosen.latency!.medianMs.toFixed(2)} ms median, ${(100 * (chosen.subnet.metadata.top1 ?? 0)).toFixed(1)}% test top-1.`,
+    `Ready: ${state.chosen.label} on ${describeActive()}, ${chosen.latencyMs?.toFixed(2) ?? '?'} ms median (${chosen.latencySource ?? 'not measured'}), ${(100 * chosen.accuracy).toFixed(1)}% ${chosen.accuracySource === 'predicted' ? 'predicted' : 'test'} top-1.`,
   );
-}
-
-function chosenSubnet(): SubnetState | undefined {
-  const key = state.result?.chosen.key;
-  return state.subnets.find((subnet) => subnet.subnet.metadata.archKey === key);
 }
 
 function describeActive(): string {
@@ -287,118 +327,54 @@ function renderBackends(): void {
   );
 }
 
-function renderSearch(): void {
-  const result = state.result;
-  const frontKeys = new Set(result?.front.map((candidate) => candidate.key));
-  const chosenKey = result?.chosen.key;
-  // Each chart draws its own front: what dominates in MFLOPs need not dominate in latency.
-  const points = (x: (subnet: SubnetState) => number) => {
-    const ranked = state.subnets
-      .filter((subnet) => subnet.subnet.metadata.top1 !== undefined)
-      .map((subnet) => ({
-        key: subnet.subnet.metadata.archKey,
-        cost: x(subnet),
-        accuracy: subnet.subnet.metadata.top1!,
-      }));
-    const front = new Set(paretoFront(ranked).map((point) => point.key));
-    return state.subnets.map((subnet) => ({
-      label: subnet.label,
-      x: x(subnet),
-      top1: subnet.subnet.metadata.top1 ?? 0,
-      onFront: front.has(subnet.subnet.metadata.archKey),
-      chosen: subnet.subnet.metadata.archKey === chosenKey,
-    }));
-  };
-  const budget = Number($<HTMLInputElement>('budget').value);
-  const kind = budgetKind();
-  $('chart-mflops').replaceChildren(
-    tradeOffChart(
-      points((subnet) => subnet.subnet.metadata.mflops),
-      'MFLOPs',
-      kind === 'mflops' ? budget : undefined,
-    ),
-  );
-  $('chart-latency').replaceChildren(
-    tradeOffChart(
-      points((subnet) => subnet.latency?.medianMs ?? 0),
-      `latency on ${tf.getBackend()} (ms, median)`,
-      kind === 'latency' ? budget : undefined,
-    ),
-  );
-  const body = $('subnet-table').querySelector('tbody')!;
-  body.replaceChildren(
-    ...[...state.subnets]
-      .sort((a, b) => a.subnet.metadata.mflops - b.subnet.metadata.mflops)
-      .map((subnet) => {
-        const { metadata } = subnet.subnet;
-        const row = document.createElement('tr');
-        const cells = [
-          subnet.label,
-          metadata.mflops.toFixed(3),
-          metadata.top1 === undefined ? '–' : `${(100 * metadata.top1).toFixed(1)}%`,
-          subnet.latency?.medianMs.toFixed(2) ?? '–',
-          frontKeys.has(metadata.archKey) ? 'yes' : '',
-        ];
-        row.replaceChildren(
-          ...cells.map((text) =>
-            Object.assign(document.createElement('td'), { textContent: text }),
-          ),
-        );
-        if (metadata.archKey === chosenKey) row.className = 'chosen-row';
-        return row;
-      }),
-  );
-  const model = state.latencyModel;
-  $('latency-model').textContent =
-    model === undefined
-      ? ''
-      : `Latency model for archs not measured here (ridge on MFLOPs, blocks and input pixels, fitted on ${model.points} measured subnets): mean absolute error ${model.trainingErrorMs.toFixed(2)} ms.`;
-  const chosen = chosenSubnet();
-  const box = $('chosen');
-  if (result === undefined || chosen === undefined) {
-    box.textContent = 'No subnet fits this budget.';
-    return;
-  }
-  box.replaceChildren();
-  const title = document.createElement('p');
-  title.innerHTML = `<strong>Chosen: ${chosen.label}</strong> — ${chosen.subnet.metadata.mflops.toFixed(3)} MFLOPs, ${chosen.subnet.metadata.params.toLocaleString()} params, ${(100 * result.chosen.accuracy).toFixed(1)}% test top-1, ${chosen.latency!.medianMs.toFixed(2)} ms median on ${tf.getBackend()} (${result.front.length} on the front of ${result.evaluated} candidates)`;
-  const arch = document.createElement('code');
-  arch.textContent = JSON.stringify(chosen.subnet.metadata.arch);
-  box.append(title, arch);
-}
-
 const objectUrls: string[] = [];
 async function renderDownloads(): Promise<void> {
-  const chosen = chosenSubnet();
+  const chosen = state.chosen;
   const container = $('downloads');
   for (const url of objectUrls.splice(0)) URL.revokeObjectURL(url);
   if (chosen === undefined) {
     container.replaceChildren();
     return;
   }
+  const link = (name: string, bytes: BlobPart) => {
+    const url = URL.createObjectURL(new Blob([bytes]));
+    objectUrls.push(url);
+    return Object.assign(document.createElement('a'), {
+      href: url,
+      download: name,
+      textContent: name,
+    });
+  };
+  const label = document.createElement('span');
+  if (chosen.exported === undefined) {
+    // Not exported: its BN statistics need calibrating on training images, which the CLI does.
+    label.textContent =
+      'Download the chosen arch, then export it with `supernas export --run RUN --arch arch.json --out DIR` (BN-calibrated tfjs graph model + ONNX): ';
+    const arch = {
+      format: 'supernas-arch',
+      formatVersion: 1,
+      space: state.run!.space.name,
+      ...chosen.arch,
+    };
+    container.replaceChildren(label, link('arch.json', JSON.stringify(arch, null, 2)));
+    return;
+  }
   const run = state.run!;
-  const folder = chosen.subnet.path;
+  const { path: folder, metadata } = chosen.exported.subnet;
   const files: string[] = ['arch.json', 'metadata.json'];
-  if (chosen.subnet.metadata.files.includes('model.json')) {
+  if (metadata.files.includes('model.json')) {
     const modelJson = await readJson<{ weightsManifest: { paths: string[] }[] }>(
       run.source,
       `${folder}/model.json`,
     );
     files.unshift('model.json', ...modelJson.weightsManifest.flatMap((group) => group.paths));
   }
-  if (chosen.subnet.metadata.files.includes('model.onnx')) files.unshift('model.onnx');
+  if (metadata.files.includes('model.onnx')) files.unshift('model.onnx');
   const links = await Promise.all(
-    files.map(async (file) => {
-      const url = URL.createObjectURL(new Blob([await run.source.readBytes(`${folder}/${file}`)]));
-      objectUrls.push(url);
-      return Object.assign(document.createElement('a'), {
-        href: url,
-        download: `${chosen.label}-${file}`,
-        textContent: file,
-      });
-    }),
+    files.map(async (file) =>
+      link(`${chosen.label}-${file}`, await run.source.readBytes(`${folder}/${file}`)),
+    ),
   );
-  const label = document.createElement('span');
   label.textContent = `Download ${chosen.label}: `;
   container.replaceChildren(label, ...links);
 }
@@ -422,12 +398,12 @@ function predictionCard(image: HTMLImageElement, text: string, verdict?: boolean
 }
 
 async function classifySamples(): Promise<void> {
-  const chosen = chosenSubnet();
+  const chosen = state.chosen;
   if (chosen === undefined || state.samples.length === 0) return;
   const cards: HTMLElement[] = [];
   for (const sample of state.samples) {
     const image = await imageFromBytes(await state.run!.source.readBytes(sample.file));
-    const { top } = await classify(chosen.runner!, chosen.subnet.metadata, image, { topK: 1 });
+    const { top } = await classify(chosen.runner, chosen.metadata, image, { topK: 1 });
     const best = top[0]!;
     const correct = best.index === sample.label;
     cards.push(
@@ -442,10 +418,10 @@ async function classifySamples(): Promise<void> {
 }
 
 async function classifyFile(file: File): Promise<void> {
-  const chosen = chosenSubnet();
+  const chosen = state.chosen;
   if (chosen === undefined) return;
   const image = await imageFromBytes(await file.arrayBuffer());
-  const { top } = await classify(chosen.runner!, chosen.subnet.metadata, image, { topK: 3 });
+  const { top } = await classify(chosen.runner, chosen.metadata, image, { topK: 3 });
   const text = top
     .map((prediction) => `${prediction.label} ${(100 * prediction.probability).toFixed(0)}%`)
     .join(', ');
