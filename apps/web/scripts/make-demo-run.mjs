@@ -10,7 +10,9 @@
 //      (any arch of the space runs in the browser), predictor.json, the min, max and a few
 //      seeded subnets through `supernas export --eval` (BN-calibrated, test top-1, tfjs graph
 //      model + ONNX, for download and classification), config.json, results.json, the
-//      metrics without the per-step archs, and sample test images with each subnet's logits.
+//      metrics without the per-step archs, sample test images with each subnet's logits, and
+//      256 training images (one PNG) on which the page calibrates BN for archs it runs from the
+//      supernet, with the logits Node gets from the supernet calibrated on the same images.
 //
 //   pnpm build && node apps/web/scripts/make-demo-run.mjs [--run DIR] [--subnets N]
 //
@@ -22,7 +24,14 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FASHION_MNIST_CLASS_NAMES, loadFashionMnist } from '@supernas/data';
-import { loadSupernet, saveSupernet } from '@supernas/elastic';
+import {
+  calibrateBatchNorm,
+  disposeStaticSubnet,
+  extractSubnet,
+  loadSupernet,
+  runStaticSubnet,
+  saveSupernet,
+} from '@supernas/elastic';
 import { fileSystemHandler } from '@supernas/elastic/node';
 import {
   archKey,
@@ -45,6 +54,7 @@ const { values: options } = parseArgs({
     run: { type: 'string', default: join(appDir, '.demo-run') },
     subnets: { type: 'string', default: '4' },
     samples: { type: 'string', default: '12' },
+    'calibration-images': { type: 'string', default: '256' },
     'predictor-samples': { type: 'string', default: '250' },
     'predictor-fit-samples': { type: 'string', default: '150' },
     out: { type: 'string', default: join(appDir, 'public/demo') },
@@ -94,7 +104,6 @@ await saveSupernet(supernet, fileSystemHandler(join(out, 'supernet')), {
   step,
   metadata: { run: 'demo', note: 'weights of the run checkpoint, optimizer state dropped' },
 });
-for (const variable of supernet.variables.values()) variable.dispose();
 
 copyFileSync(join(runDir, 'predictor.json'), join(out, 'predictor.json'));
 copyFileSync(join(runDir, 'predictor-report.json'), join(out, 'predictor-report.json'));
@@ -192,6 +201,69 @@ for (const label of archs.keys()) {
     samples[i].logits[`subnets/${label}`] = row;
   });
 }
+
+// BN calibration images for archs run from the supernet in the browser: the first training
+// images as one PNG sprite, in batches of 128 as `calibrateBatchNorm` reads them. For each
+// exported arch, the logits of the sample images from the supernet calibrated on exactly those
+// images in Node: the page must get the same.
+const train = await loadFashionMnist({
+  split: 'train',
+  dir: '/usr/share/datasets/fashion-mnist',
+}).catch(() => loadFashionMnist({ split: 'train' }));
+const calibrationCount = Number(options['calibration-images']);
+const calibrationBatchSize = 128;
+const columns = 16;
+const calibrationIndices = Array.from({ length: calibrationCount }, (_, i) => i);
+const calibrationImages = (await train.read(calibrationIndices)).images;
+const { width, height, channels } = calibrationImages[0];
+const rows = Math.ceil(calibrationCount / columns);
+const sprite = Buffer.alloc(columns * width * rows * height * channels);
+for (const [i, image] of calibrationImages.entries()) {
+  const left = (i % columns) * width;
+  const top = Math.floor(i / columns) * height;
+  for (let y = 0; y < height; y++) {
+    Buffer.from(
+      image.data.buffer,
+      image.data.byteOffset + y * width * channels,
+      width * channels,
+    ).copy(sprite, ((top + y) * columns * width + left) * channels);
+  }
+}
+mkdirSync(join(out, 'calibration'), { recursive: true });
+await sharp(sprite, { raw: { width: columns * width, height: rows * height, channels } })
+  .png()
+  .toFile(join(out, 'calibration/train.png'));
+writeFileSync(
+  join(out, 'calibration/calibration.json'),
+  `${JSON.stringify({ format: 'supernas-calibration-images', formatVersion: 1, dataset: config.data.dataset, split: 'train', indices: [0, calibrationCount - 1], file: 'calibration/train.png', count: calibrationCount, columns, width, height, channels, batchSize: calibrationBatchSize }, null, 2)}\n`,
+);
+for (const [label, arch] of archs) {
+  const { resolution } = arch;
+  const batches = [];
+  for (let start = 0; start < calibrationCount; start += calibrationBatchSize) {
+    const batch = await train.readBatch(
+      calibrationIndices.slice(start, start + calibrationBatchSize),
+      { resolution },
+    );
+    batches.push(tf.tensor4d(batch.images, [...batch.shape]));
+  }
+  await calibrateBatchNorm(supernet, arch, batches);
+  tf.dispose(batches);
+  const subnet = extractSubnet(supernet, arch);
+  const batch = await test.readBatch(indices, { resolution });
+  const logits = tf.tidy(() =>
+    runStaticSubnet(subnet, tf.tensor4d(batch.images, [...batch.shape])),
+  );
+  const values = await logits.array();
+  logits.dispose();
+  disposeStaticSubnet(subnet);
+  values.forEach((row, i) => {
+    samples[i].supernetLogits ??= {};
+    samples[i].supernetLogits[`subnets/${label}`] = row;
+  });
+}
+supernet.dispose();
+
 writeFileSync(
   join(out, 'samples/samples.json'),
   `${JSON.stringify({ format: 'supernas-samples', formatVersion: 1, dataset: config.data.dataset, split: 'test', samples }, null, 1)}\n`,
@@ -210,6 +282,7 @@ writeFileSync(
       results: 'results.json',
       predictor: 'predictor.json',
       checkpoint: 'supernet/model.json',
+      calibration: 'calibration/calibration.json',
       samples: 'samples/samples.json',
     },
     null,

@@ -11,6 +11,7 @@ import type {
 } from '@supernas/evaluator';
 import type { ArchConfig } from '@supernas/search-space';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
+import type { CalibrationImages } from './calibration-images.js';
 import type { DeviceLatencies } from './device-latency.js';
 
 export interface SampleRecord {
@@ -51,6 +52,8 @@ export interface AppState {
   predictorJson?: unknown;
   /** The run's supernet, on the active backend, when the run ships its checkpoint. */
   supernet?: Supernet;
+  /** Training images for BN calibration of archs run from the supernet. */
+  calibration?: CalibrationImages;
   backendChoice?: BackendChoice;
   device?: string;
   latencies?: DeviceLatencies;

@@ -1,14 +1,19 @@
 import type { ExportMetadata, SearchCandidate } from '@supernas/evaluator';
-import { supernetArchRunner } from '@supernas/evaluator/supernet';
+import {
+  calibratedArchRunner,
+  imageBatches,
+  supernetArchRunner,
+} from '@supernas/evaluator/supernet';
 import { countFlops } from '@supernas/flops';
 import type { ChosenArch } from './app-state.js';
 import { state } from './app-state.js';
 
 /**
  * The runner for a search's chosen arch: the exported subnet's graph model when it is one, else
- * the arch extracted from the run's supernet (with the checkpoint's BN statistics).
+ * the arch extracted from the run's supernet, its BN statistics calibrated here on the run's
+ * calibration images (the checkpoint's are not an arch's: `supernas export` calibrates too).
  */
-export function chosenArch(candidate: SearchCandidate): ChosenArch {
+export async function chosenArch(candidate: SearchCandidate): Promise<ChosenArch> {
   const exported = state.subnets.find((subnet) => subnet.subnet.metadata.archKey === candidate.key);
   if (exported !== undefined) {
     return {
@@ -42,9 +47,20 @@ export function chosenArch(candidate: SearchCandidate): ChosenArch {
     inputShape: [-1, resolution, resolution, channels],
     files: [],
   };
-  const runner = supernetArchRunner(state.supernet!, candidate.arch);
+  const calibration = state.calibration;
+  const runner =
+    calibration === undefined
+      ? supernetArchRunner(state.supernet!, candidate.arch)
+      : await calibratedArchRunner(
+          state.supernet!,
+          candidate.arch,
+          imageBatches(calibration.images, metadata, calibration.batchSize),
+        );
   return {
-    label: 'from the supernet',
+    label:
+      calibration === undefined
+        ? 'from the supernet (BN not calibrated: this run ships no calibration images)'
+        : `from the supernet (BN calibrated here on ${calibration.images.length} training images)`,
     arch: candidate.arch,
     key: candidate.key,
     metadata,

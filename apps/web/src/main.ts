@@ -21,10 +21,16 @@ import {
   searchForDevice,
   webgpuAdapterInfo,
 } from '@supernas/evaluator';
-import { loadRunSupernet, supernetArchRunner } from '@supernas/evaluator/supernet';
+import {
+  calibratedArchRunner,
+  imageBatches,
+  loadRunSupernet,
+  supernetArchRunner,
+} from '@supernas/evaluator/supernet';
 import type { ArchConfig } from '@supernas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import { type SampleRecord, type SubnetState, state, subnetLabel } from './app-state.js';
+import { loadCalibrationImages } from './calibration-images.js';
 import { lossChart } from './charts.js';
 import { chosenArch } from './chosen-arch.js';
 import { DeviceLatencies } from './device-latency.js';
@@ -86,8 +92,10 @@ function disposeModels(): void {
     subnet.model = undefined;
     subnet.runner = undefined;
   }
-  for (const variable of state.supernet?.variables.values() ?? []) variable.dispose();
+  state.supernet?.dispose();
   state.supernet = undefined;
+  tf.dispose(state.calibration?.images ?? []);
+  state.calibration = undefined;
 }
 
 async function loadModels(): Promise<void> {
@@ -102,6 +110,7 @@ async function loadModels(): Promise<void> {
   if (run.manifest.checkpoint !== undefined) {
     progress(`Loading the supernet on ${tf.getBackend()}…`, 1);
     state.supernet = (await loadRunSupernet(run.source, run.manifest.checkpoint)).supernet;
+    state.calibration = await loadCalibrationImages(run);
   }
 }
 
@@ -275,7 +284,7 @@ async function runSearch(budget: DeviceBudget = currentBudget()): Promise<void> 
           ? { predictor: { json: state.predictorJson, seed: Number(run.config?.seed ?? 0) } }
           : {}),
       },
-      evolutionary ? { measure: measureArch } : {},
+      evolutionary ? { measure: measureArch, maxMeasurements: 10 } : {},
     );
   } catch (error) {
     state.result = undefined;
@@ -284,7 +293,9 @@ async function runSearch(budget: DeviceBudget = currentBudget()): Promise<void> 
     return;
   }
   if (state.result.measured.length > 0) fitModel(run);
-  state.chosen = chosenArch(state.result.chosen);
+  if (state.result.chosen.accuracySource === 'predicted' && state.calibration !== undefined)
+    progress('Calibrating BN of the chosen arch on training images…');
+  state.chosen = await chosenArch(state.result.chosen);
   renderSearch(budget);
   await renderDownloads();
   await classifySamples();
@@ -451,6 +462,12 @@ function renderRun(): void {
   );
 }
 
+// `?backend=wasm` (or webgpu, webgl, cpu) starts on that backend instead of timing them all.
+const backendParameter = new URLSearchParams(location.search).get('backend');
+const backendSelect = $<HTMLSelectElement>('backend-select');
+if ([...backendSelect.options].some((option) => option.value === backendParameter))
+  backendSelect.value = backendParameter!;
+
 // Events.
 const run = (task: () => Promise<void>) => () => {
   task().catch(fail);
@@ -527,6 +544,44 @@ const testApi = {
     const { logits } = await classify(subnet.runner!, subnet.subnet.metadata, image, { topK: 1 });
     return Array.from(logits);
   },
+  /** Logits of sample images from `arch` run from the supernet, BN calibrated here. */
+  async supernetLogits(arch: ArchConfig, files: readonly string[]): Promise<number[][]> {
+    const { metadata } = state.subnets[0]!.subnet;
+    const calibration = state.calibration!;
+    const shaped = {
+      ...metadata,
+      inputShape: [-1, arch.resolution, arch.resolution, metadata.inputShape[3]!],
+    };
+    const runner = await calibratedArchRunner(
+      state.supernet!,
+      arch,
+      imageBatches(calibration.images, shaped, calibration.batchSize),
+    );
+    try {
+      const rows: number[][] = [];
+      for (const file of files) {
+        const image = await imageFromBytes(await state.run!.source.readBytes(file));
+        rows.push(Array.from((await classify(runner, shaped, image, { topK: 1 })).logits));
+      }
+      return rows;
+    } finally {
+      runner.dispose();
+    }
+  },
+  /** Logits of a sample image from the chosen arch, as the page classifies it. */
+  async chosenLogits(file: string): Promise<number[]> {
+    const chosen = state.chosen!;
+    const image = await imageFromBytes(await state.run!.source.readBytes(file));
+    return Array.from((await classify(chosen.runner, chosen.metadata, image, { topK: 1 })).logits);
+  },
+  /** Which archs were timed on this visit and which latencies came from the table. */
+  latencies: () => ({
+    device: state.latencies?.device,
+    measuredNow: [...(state.latencies?.measuredNow ?? [])],
+    earlier: [...(state.latencies?.byKey.values() ?? [])]
+      .filter((entry) => entry.earlier)
+      .map((entry) => entry.key),
+  }),
   backend: () => tf.getBackend(),
 };
 (globalThis as { supernasApp?: typeof testApi }).supernasApp = testApi;
