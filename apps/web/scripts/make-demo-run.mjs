@@ -17,7 +17,8 @@
 //   pnpm build && node apps/web/scripts/make-demo-run.mjs [--run DIR] [--subnets N]
 //
 // Each stage resumes: a run folder with results.json is not trained again (one with only a
-// checkpoint is resumed), and the predictor build skips the archs already in its samples file.
+// checkpoint is resumed), one with predictor-report.json keeps its predictor, and an interrupted
+// predictor build skips the archs already in its samples file.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -78,17 +79,21 @@ if (existsSync(join(runDir, 'results.json'))) {
 }
 
 // 2. The accuracy predictor, measured on the run's held-out images.
-stage('predictor build');
-supernas(
-  'predictor',
-  'build',
-  '--run',
-  runDir,
-  '--samples',
-  options['predictor-samples'],
-  '--fit-samples',
-  options['predictor-fit-samples'],
-);
+if (existsSync(join(runDir, 'predictor-report.json'))) {
+  stage(`predictor build: ${runDir} has predictor.json (predictor-report.json), reused`);
+} else {
+  stage('predictor build');
+  supernas(
+    'predictor',
+    'build',
+    '--run',
+    runDir,
+    '--samples',
+    options['predictor-samples'],
+    '--fit-samples',
+    options['predictor-fit-samples'],
+  );
+}
 
 // 3. What the app reads.
 stage(`export to ${out}`);
@@ -294,5 +299,7 @@ const results = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8'));
 console.log(
   `demo run written to ${out}: ${archs.size} subnets, ${count} sample images; test top-1 ${results.subnets
     .map((subnet) => `${subnet.label} ${(subnet.top1 * 100).toFixed(2)}%`)
-    .join(', ')}; predictor ${JSON.stringify(report.best ?? report.kept ?? Object.keys(report))}`,
+    .join(
+      ', ',
+    )}; predictor ${report.chosen.kind}, Kendall tau ${report.chosen.kendallTau.toFixed(2)} on ${report.test} archs it had not seen`,
 );

@@ -5,7 +5,6 @@ import {
   classify,
   connectSearchWorker,
   type DeviceBudget,
-  describeBackend,
   deviceKey,
   filesSource,
   fitLatencyModel,
@@ -31,13 +30,15 @@ import type { ArchConfig } from '@supernas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import { type SampleRecord, type SubnetState, state, subnetLabel } from './app-state.js';
 import { loadCalibrationImages } from './calibration-images.js';
-import { lossChart } from './charts.js';
 import { chosenArch } from './chosen-arch.js';
+import { classifyFile, classifySamples, imageFromBytes } from './classify-view.js';
 import { DeviceLatencies } from './device-latency.js';
+import { $ } from './dom.js';
+import { renderDownloads } from './downloads.js';
 import { collectDroppedFiles } from './drop.js';
+import { describeActive, renderBackends, renderRun } from './render-run.js';
 import { renderSearch } from './render-search.js';
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const statusText = $('status');
 const progressBar = $<HTMLProgressElement>('progress');
 const searchClient = connectSearchWorker(
@@ -302,163 +303,6 @@ async function runSearch(budget: DeviceBudget = currentBudget()): Promise<void> 
   const { chosen } = state.result;
   progress(
     `Ready: ${state.chosen.label} on ${describeActive()}, ${chosen.latencyMs?.toFixed(2) ?? '?'} ms median (${chosen.latencySource ?? 'not measured'}), ${(100 * chosen.accuracy).toFixed(1)}% ${chosen.accuracySource === 'predicted' ? 'predicted' : 'test'} top-1.`,
-  );
-}
-
-function describeActive(): string {
-  const timing = state.backendChoice?.timings.find(
-    (t) => t.backend.name === state.backendChoice?.backend,
-  );
-  return timing === undefined ? tf.getBackend() : describeBackend(timing.backend);
-}
-
-function renderBackends(): void {
-  const choice = state.backendChoice!;
-  $('active-backend').textContent = describeActive();
-  $('backend-reason').textContent = `(${choice.reason})`;
-  const body = $('backend-table').querySelector('tbody')!;
-  body.replaceChildren(
-    ...choice.timings.map((timing) => {
-      const row = document.createElement('tr');
-      const latency = timing.latency;
-      const cells = latency
-        ? [
-            timing.label,
-            latency.medianMs.toFixed(2),
-            `${latency.p25Ms.toFixed(2)}–${latency.p75Ms.toFixed(2)}`,
-            `${latency.minMs.toFixed(2)}–${latency.maxMs.toFixed(2)}`,
-          ]
-        : [timing.label, timing.error ?? 'not timed (forced backend)', '', ''];
-      row.replaceChildren(
-        ...cells.map((text) => Object.assign(document.createElement('td'), { textContent: text })),
-      );
-      if (timing.backend.name === choice.backend) row.className = 'chosen-row';
-      return row;
-    }),
-  );
-}
-
-const objectUrls: string[] = [];
-async function renderDownloads(): Promise<void> {
-  const chosen = state.chosen;
-  const container = $('downloads');
-  for (const url of objectUrls.splice(0)) URL.revokeObjectURL(url);
-  if (chosen === undefined) {
-    container.replaceChildren();
-    return;
-  }
-  const link = (name: string, bytes: BlobPart) => {
-    const url = URL.createObjectURL(new Blob([bytes]));
-    objectUrls.push(url);
-    return Object.assign(document.createElement('a'), {
-      href: url,
-      download: name,
-      textContent: name,
-    });
-  };
-  const label = document.createElement('span');
-  if (chosen.exported === undefined) {
-    // Not exported: its BN statistics need calibrating on training images, which the CLI does.
-    label.textContent =
-      'Download the chosen arch, then export it with `supernas export --run RUN --arch arch.json --out DIR` (BN-calibrated tfjs graph model + ONNX): ';
-    const arch = {
-      format: 'supernas-arch',
-      formatVersion: 1,
-      space: state.run!.space.name,
-      ...chosen.arch,
-    };
-    container.replaceChildren(label, link('arch.json', JSON.stringify(arch, null, 2)));
-    return;
-  }
-  const run = state.run!;
-  const { path: folder, metadata } = chosen.exported.subnet;
-  const files: string[] = ['arch.json', 'metadata.json'];
-  if (metadata.files.includes('model.json')) {
-    const modelJson = await readJson<{ weightsManifest: { paths: string[] }[] }>(
-      run.source,
-      `${folder}/model.json`,
-    );
-    files.unshift('model.json', ...modelJson.weightsManifest.flatMap((group) => group.paths));
-  }
-  if (metadata.files.includes('model.onnx')) files.unshift('model.onnx');
-  const links = await Promise.all(
-    files.map(async (file) =>
-      link(`${chosen.label}-${file}`, await run.source.readBytes(`${folder}/${file}`)),
-    ),
-  );
-  label.textContent = `Download ${chosen.label}: `;
-  container.replaceChildren(label, ...links);
-}
-
-async function imageFromBytes(bytes: ArrayBuffer): Promise<HTMLImageElement> {
-  const image = new Image();
-  image.src = URL.createObjectURL(new Blob([bytes]));
-  await image.decode();
-  return image;
-}
-
-function predictionCard(image: HTMLImageElement, text: string, verdict?: boolean): HTMLElement {
-  const card = document.createElement('div');
-  card.className = 'sample';
-  image.alt = text;
-  const caption = document.createElement('div');
-  caption.textContent = text;
-  if (verdict !== undefined) caption.className = verdict ? 'ok' : 'wrong';
-  card.append(image, caption);
-  return card;
-}
-
-async function classifySamples(): Promise<void> {
-  const chosen = state.chosen;
-  if (chosen === undefined || state.samples.length === 0) return;
-  const cards: HTMLElement[] = [];
-  for (const sample of state.samples) {
-    const image = await imageFromBytes(await state.run!.source.readBytes(sample.file));
-    const { top } = await classify(chosen.runner, chosen.metadata, image, { topK: 1 });
-    const best = top[0]!;
-    const correct = best.index === sample.label;
-    cards.push(
-      predictionCard(
-        image,
-        `${best.label} ${(100 * best.probability).toFixed(0)}% (truth: ${sample.labelName})`,
-        correct,
-      ),
-    );
-  }
-  $('samples').replaceChildren(...cards);
-}
-
-async function classifyFile(file: File): Promise<void> {
-  const chosen = state.chosen;
-  if (chosen === undefined) return;
-  const image = await imageFromBytes(await file.arrayBuffer());
-  const { top } = await classify(chosen.runner, chosen.metadata, image, { topK: 3 });
-  const text = top
-    .map((prediction) => `${prediction.label} ${(100 * prediction.probability).toFixed(0)}%`)
-    .join(', ');
-  $('dropped').prepend(predictionCard(image, `${file.name}: ${text}`));
-}
-
-function renderRun(): void {
-  const run = state.run!;
-  $('config').textContent = JSON.stringify(run.config ?? {}, null, 2);
-  const points: { step: number; loss: number; role: string }[] = [];
-  for (const record of run.metrics ?? []) {
-    if (record.type !== 'step' || !Array.isArray(record.losses)) continue;
-    const byRole = new Map<string, number[]>();
-    for (const entry of record.losses as { role: string; loss: number }[])
-      byRole.set(entry.role, [...(byRole.get(entry.role) ?? []), entry.loss]);
-    for (const [role, losses] of byRole)
-      points.push({
-        step: record.step as number,
-        role,
-        loss: losses.reduce((a, b) => a + b, 0) / losses.length,
-      });
-  }
-  $('chart-metrics').replaceChildren(
-    points.length === 0
-      ? document.createTextNode('No metrics.jsonl in this run.')
-      : lossChart(points),
   );
 }
 

@@ -2,8 +2,8 @@ import type { DeviceBudget, SearchCandidate } from '@supernas/evaluator';
 import * as tf from '@tensorflow/tfjs-core';
 import { state } from './app-state.js';
 import { type ChartPoint, tradeOffChart } from './charts.js';
+import { $ } from './dom.js';
 
-const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const cell = (text: string) => Object.assign(document.createElement('td'), { textContent: text });
 
 /** "measured now" / "measured earlier on this device" / "predicted". */
@@ -50,17 +50,17 @@ export function renderSearch(budget: DeviceBudget | undefined): void {
   const predicted = result?.method === 'evolutionary';
   const yLabel = predicted ? 'predicted top-1 (%)' : 'test top-1 (%)';
   if (result === undefined) {
-    byId('chart-mflops').replaceChildren();
-    byId('chart-latency').replaceChildren();
+    $('chart-mflops').replaceChildren();
+    $('chart-latency').replaceChildren();
   } else {
-    byId('chart-mflops').replaceChildren(
+    $('chart-mflops').replaceChildren(
       tradeOffChart(
         chartPoints(result.fronts.mflops, (candidate) => candidate.mflops),
         { x: 'MFLOPs', y: yLabel },
         budget !== undefined && 'maxMflops' in budget ? budget.maxMflops : undefined,
       ),
     );
-    byId('chart-latency').replaceChildren(
+    $('chart-latency').replaceChildren(
       result.fronts.latency === undefined
         ? document.createTextNode('No latencies on this device yet.')
         : tradeOffChart(
@@ -70,7 +70,7 @@ export function renderSearch(budget: DeviceBudget | undefined): void {
           ),
     );
   }
-  byId('front-caption').textContent =
+  $('front-caption').textContent =
     result === undefined
       ? ''
       : predicted
@@ -78,7 +78,7 @@ export function renderSearch(budget: DeviceBudget | undefined): void {
         : `Pareto fronts of the run's ${result.evaluated} exported subnets (this run has no predictor or no supernet checkpoint).`;
   const frontKeys = new Set(result?.front.map((candidate) => candidate.key));
   const chosenKey = result?.chosen.key;
-  byId('subnet-table')
+  $('subnet-table')
     .querySelector('tbody')!
     .replaceChildren(
       ...[...state.subnets]
@@ -99,11 +99,11 @@ export function renderSearch(budget: DeviceBudget | undefined): void {
         }),
     );
   const model = state.latencyModel;
-  byId('latency-model').textContent =
+  $('latency-model').textContent =
     model === undefined
       ? ''
       : `Latency of archs not measured here: ridge regression on MFLOPs, blocks and input pixels, fitted on ${model.points} archs measured on this device (mean absolute error ${model.trainingErrorMs.toFixed(2)} ms).`;
-  const box = byId('chosen');
+  const box = $('chosen');
   const chosen = state.chosen;
   if (result === undefined || chosen === undefined) {
     box.textContent = 'No subnet fits this budget.';
