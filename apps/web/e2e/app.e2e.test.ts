@@ -256,14 +256,14 @@ describe.skipIf(executablePath === undefined)('the web app in headless Chromium'
     const card = page.locator('#dropped .sample').first();
     await card.waitFor({ timeout: 30_000 });
     const text = (await card.textContent()) ?? '';
-    const chosen = await page.evaluate(() => supernasApp.state.chosen!);
+    const exportedPath = await page.evaluate(() => supernasApp.state.chosen!.exported?.subnet.path);
     const names = JSON.parse(
       readFileSync(join(appDir, 'public/demo/subnets/max/metadata.json'), 'utf8'),
     ).classNames as string[];
     const logits = await page.evaluate((file) => supernasApp.chosenLogits(file), sample.file);
     // An exported subnet classifies as the run's own logits say; any other arch as the page's.
-    if (chosen.exported !== undefined)
-      expect(argmax(logits)).toBe(argmax(sample.logits[chosen.exported.subnet.path]!));
+    if (exportedPath !== undefined)
+      expect(argmax(logits)).toBe(argmax(sample.logits[exportedPath]!));
     expect(text).toContain(`test-2.png: ${names[argmax(logits)]}`);
   });
 

@@ -244,7 +244,18 @@ function currentBudget(): DeviceBudget {
   return budgetKind() === 'latency' ? { maxLatencyMs: value } : { maxMflops: value };
 }
 
-async function runSearch(budget: DeviceBudget = currentBudget()): Promise<void> {
+let searches: Promise<void> = Promise.resolve();
+/**
+ * Searches one at a time: a search may time an arch and calibrate the shared supernet's BN,
+ * which another search running at once (a moving slider) would interleave with.
+ */
+function runSearch(budget: DeviceBudget = currentBudget()): Promise<void> {
+  const next = searches.then(() => searchOnce(budget));
+  searches = next.catch(() => {});
+  return next;
+}
+
+async function searchOnce(budget: DeviceBudget): Promise<void> {
   const run = state.run!;
   const first = state.subnets[0]!.subnet.metadata;
   const evolutionary = state.predictorJson !== undefined && state.supernet !== undefined;
