@@ -390,6 +390,8 @@ const testApi = {
   loadDemo: () => loadSource(httpSource(new URL('demo/', document.baseURI).href)),
   chooseBackend,
   search: runSearch,
+  /** Times an arch of the supernet as the searches do (or reads it from the latency table). */
+  measureArch,
   probeBackends,
   webgpuAdapterInfo,
   /** Logits of a sample image through the app's preprocessing, on the active backend. */
