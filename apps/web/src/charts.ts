@@ -11,7 +11,7 @@ export interface ChartPoint {
 /** Accuracy against a cost, the Pareto front as a step line, the budget as a rule. */
 export function tradeOffChart(
   points: readonly ChartPoint[],
-  xLabel: string,
+  labels: { readonly x: string; readonly y: string },
   budget?: number,
 ): Element {
   const front = points.filter((point) => point.onFront).sort((a, b) => a.x - b.x);
@@ -20,10 +20,10 @@ export function tradeOffChart(
     height: 280,
     marginLeft: 48,
     grid: true,
-    x: { label: xLabel },
-    y: { label: 'test top-1 (%)' },
+    x: { label: labels.x },
+    y: { label: labels.y },
     color: {
-      domain: ['on the front', 'dominated', 'chosen'],
+      domain: ['on the front', 'other', 'chosen'],
       range: ['#2563eb', '#9ca3af', '#d97706'],
       legend: true,
     },
@@ -37,11 +37,11 @@ export function tradeOffChart(
       Plot.dot(points, {
         x: 'x',
         y: (point: ChartPoint) => 100 * point.top1,
-        r: (point: ChartPoint) => (point.chosen ? 7 : 4),
+        r: (point: ChartPoint) => (point.chosen ? 7 : 3.5),
         fill: (point: ChartPoint) =>
-          point.chosen ? 'chosen' : point.onFront ? 'on the front' : 'dominated',
+          point.chosen ? 'chosen' : point.onFront ? 'on the front' : 'other',
         title: (point: ChartPoint) =>
-          `${point.label}: ${(100 * point.top1).toFixed(1)}% at ${point.x.toFixed(2)}`,
+          `${point.label}: ${(100 * point.top1).toFixed(2)}% at ${point.x.toFixed(2)}`,
       }),
       ...(budget === undefined
         ? []
