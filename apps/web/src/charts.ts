@@ -8,13 +8,19 @@ export interface ChartPoint {
   readonly chosen: boolean;
 }
 
-/** Accuracy against a cost, the Pareto front as a step line, the budget as a rule. */
+/**
+ * Accuracy against a cost, the Pareto front as a step line, the budget as a rule. A budget far
+ * beyond every point (more than twice the largest cost, as "no limit" is often given) is left
+ * out, so it cannot squash the points into one edge of the chart.
+ */
 export function tradeOffChart(
   points: readonly ChartPoint[],
   labels: { readonly x: string; readonly y: string },
   budget?: number,
 ): Element {
   const front = points.filter((point) => point.onFront).sort((a, b) => a.x - b.x);
+  const largest = Math.max(0, ...points.map((point) => point.x));
+  const rule = budget !== undefined && budget <= 2 * largest ? budget : undefined;
   return Plot.plot({
     width: 480,
     height: 280,
@@ -43,9 +49,9 @@ export function tradeOffChart(
         title: (point: ChartPoint) =>
           `${point.label}: ${(100 * point.top1).toFixed(2)}% at ${point.x.toFixed(2)}`,
       }),
-      ...(budget === undefined
+      ...(rule === undefined
         ? []
-        : [Plot.ruleX([budget], { stroke: '#d97706', strokeDasharray: '4 3' })]),
+        : [Plot.ruleX([rule], { stroke: '#d97706', strokeDasharray: '4 3' })]),
     ],
   });
 }
