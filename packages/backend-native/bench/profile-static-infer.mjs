@@ -104,7 +104,10 @@ for (const [name, entry] of [...byKernel.entries()].sort((a, b) => b[1].ms - a[1
 if (!values['op-by-op'] && values.backend === 'native') {
   // The compiled plan's own ops, timed inside the addon (the same plan the kernel builds).
   const weights = new Map(
-    [...subnet.weights].map(([name, tensor]) => [name, { values: tensor.dataSync(), shape: tensor.shape }]),
+    [...subnet.weights].map(([name, tensor]) => [
+      name,
+      { values: tensor.dataSync(), shape: tensor.shape },
+    ]),
   );
   const started = performance.now();
   const spec = lowerInferenceGraph(subnet.nodes, weights, x.shape);
@@ -126,7 +129,9 @@ if (!values['op-by-op'] && values.backend === 'native') {
     seconds.fill(0);
     addon.inferPlanRun(plan, input, output, seconds);
     const sums = new Map();
-    labels.forEach((label, index) => sums.set(label, (sums.get(label) ?? 0) + seconds[index]));
+    labels.forEach((label, index) => {
+      sums.set(label, (sums.get(label) ?? 0) + seconds[index]);
+    });
     for (const [label, sum] of sums) perRun.get(label).push(1000 * sum);
   }
   const byKind = new Map();
@@ -139,9 +144,11 @@ if (!values['op-by-op'] && values.backend === 'native') {
   }
   const total = [...byKind.values()].reduce((sum, entry) => sum + entry.ms, 0);
   console.log(
-    `  compiled plan: ${spec.ops.length} ops, ${spec.buffers.length} buffers (${(spec.buffers.reduce((a, b) => a + b, 0) * 4 / 1024).toFixed(0)} KiB); lowering ${(lowered - started).toFixed(1)} ms, building ${(built - lowered).toFixed(1)} ms once; ops ${total.toFixed(3)} ms per forward (medians by kind):`,
+    `  compiled plan: ${spec.ops.length} ops, ${spec.buffers.length} buffers (${((spec.buffers.reduce((a, b) => a + b, 0) * 4) / 1024).toFixed(0)} KiB); lowering ${(lowered - started).toFixed(1)} ms, building ${(built - lowered).toFixed(1)} ms once; ops ${total.toFixed(3)} ms per forward (medians by kind):`,
   );
   for (const [label, entry] of [...byKind.entries()].sort((a, b) => b[1].ms - a[1].ms))
-    console.log(`    ${label.padEnd(24)} ${entry.ms.toFixed(3).padStart(8)} ms ${String(entry.count).padStart(5)} ops`);
+    console.log(
+      `    ${label.padEnd(24)} ${entry.ms.toFixed(3).padStart(8)} ms ${String(entry.count).padStart(5)} ops`,
+    );
   addon.inferPlanRelease(plan);
 }
