@@ -148,6 +148,28 @@ memory ownedWeights(Plan& plan, const memory::desc& plain, const float* data, co
   return target;
 }
 
+// Binds a oneDNN op's arguments once: its source and destination buffers, and copies of its
+// weights (reordered into the layout the primitive chose) and bias.
+void bindArguments(Plan& plan, Op& op, const memory::desc& src, const memory::desc& dst,
+                   const memory::desc& plainWeights, const memory::desc& preferredWeights,
+                   const memory::desc& biasDesc, const Napi::Object& spec,
+                   const std::vector<const float*>& weights, const std::vector<int64_t>& weightSizes) {
+  const int weightIndex = static_cast<int>(intField(spec, "weight"));
+  const int biasIndex = static_cast<int>(intField(spec, "bias"));
+  if (weightSizes.at(weightIndex) != static_cast<int64_t>(plainWeights.get_size() / sizeof(float)))
+    throw std::invalid_argument(op.kind + " weight size does not match its dims");
+  op.args[DNNL_ARG_SRC] = bufferMemory(plan, op.src, src);
+  op.args[DNNL_ARG_WEIGHTS] = ownedWeights(plan, plainWeights, weights.at(weightIndex), preferredWeights);
+  if (biasIndex >= 0) {
+    if (weightSizes.at(biasIndex) != static_cast<int64_t>(biasDesc.get_size() / sizeof(float)))
+      throw std::invalid_argument(op.kind + " bias size does not match");
+    op.args[DNNL_ARG_BIAS] = ownedWeights(plan, biasDesc, weights.at(biasIndex), biasDesc);
+  }
+  op.args[DNNL_ARG_DST] = bufferMemory(plan, op.dst, dst);
+  op.readsInput = op.src < 0;
+  op.size = static_cast<int64_t>(dst.get_size() / sizeof(float));
+}
+
 void buildConv(Plan& plan, Op& op, const Napi::Object& spec, const std::vector<const float*>& weights,
                const std::vector<int64_t>& weightSizes) {
   std::vector<int64_t> d = intList(spec.Get("dims"), "dims");
@@ -160,10 +182,7 @@ void buildConv(Plan& plan, Op& op, const Napi::Object& spec, const std::vector<c
   const memory::dims weightDims = depthwise ? memory::dims{inC, outC / inC, 1, kH, kW}
                                             : memory::dims{outC, inC, kH, kW};
   const memory::desc plainWeights(weightDims, dt::f32, depthwise ? tag::hwigo : tag::hwio);
-  const int weightIndex = static_cast<int>(intField(spec, "weight"));
-  const int biasIndex = static_cast<int>(intField(spec, "bias"));
-  if (weightSizes.at(weightIndex) != kH * kW * (depthwise ? outC : inC * outC))
-    throw std::invalid_argument("conv weight size does not match its dims");
+  const bool withBias = intField(spec, "bias") >= 0;
   const memory::desc biasDesc({outC}, dt::f32, tag::x);
   const int postOp = static_cast<int>(intField(spec, "postOp"));
   const bool sum = spec.Get("sum").ToBoolean();
@@ -178,7 +197,7 @@ void buildConv(Plan& plan, Op& op, const Napi::Object& spec, const std::vector<c
   const memory::desc anyWeights(weightDims, dt::f32, tag::any);
   const memory::dims strides{d[9], d[10]}, dilates{d[11] - 1, d[12] - 1}, padL{d[13], d[14]},
       padR{d[15], d[16]};
-  auto desc = biasIndex >= 0
+  auto desc = withBias
                   ? dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference,
                                                     algorithm::convolution_direct, src, anyWeights,
                                                     biasDesc, dst, strides, dilates, padL, padR)
@@ -189,15 +208,7 @@ void buildConv(Plan& plan, Op& op, const Napi::Object& spec, const std::vector<c
   ThreadScope threads(op.work);
   auto pd = dnnl::convolution_forward::primitive_desc(desc, attr, cpuEngine());
   op.primitive = dnnl::convolution_forward(pd);
-  op.args[DNNL_ARG_SRC] = bufferMemory(plan, op.src, src);
-  op.args[DNNL_ARG_WEIGHTS] = ownedWeights(plan, plainWeights, weights.at(weightIndex), pd.weights_desc());
-  if (biasIndex >= 0) {
-    if (weightSizes.at(biasIndex) != outC) throw std::invalid_argument("conv bias size does not match");
-    op.args[DNNL_ARG_BIAS] = ownedWeights(plan, biasDesc, weights.at(biasIndex), biasDesc);
-  }
-  op.args[DNNL_ARG_DST] = bufferMemory(plan, op.dst, dst);
-  op.readsInput = op.src < 0;
-  op.size = batch * outH * outW * outC;
+  bindArguments(plan, op, src, dst, plainWeights, pd.weights_desc(), biasDesc, spec, weights, weightSizes);
   op.sumCopyFrom = sum ? static_cast<int>(intField(spec, "sumCopyFrom")) : -2;
 }
 
@@ -206,16 +217,14 @@ void buildDense(Plan& plan, Op& op, const Napi::Object& spec, const std::vector<
   const int64_t batch = intField(spec, "batch");
   const int64_t in = intField(spec, "inFeatures");
   const int64_t out = intField(spec, "outFeatures");
-  const int weightIndex = static_cast<int>(intField(spec, "weight"));
-  const int biasIndex = static_cast<int>(intField(spec, "bias"));
-  if (weightSizes.at(weightIndex) != in * out) throw std::invalid_argument("dense weight size does not match");
+  const bool withBias = intField(spec, "bias") >= 0;
   const memory::desc src({batch, in}, dt::f32, tag::nc);
   const memory::desc dst({batch, out}, dt::f32, tag::nc);
   // tfjs' [in, out] is oneDNN's {out, in} in `io` order.
   const memory::desc plainWeights({out, in}, dt::f32, tag::io);
   const memory::desc biasDesc({out}, dt::f32, tag::x);
   const memory::desc anyWeights({out, in}, dt::f32, tag::any);
-  auto desc = biasIndex >= 0 ? dnnl::inner_product_forward::desc(dnnl::prop_kind::forward_inference, src,
+  auto desc = withBias ? dnnl::inner_product_forward::desc(dnnl::prop_kind::forward_inference, src,
                                                                   anyWeights, biasDesc, dst)
                              : dnnl::inner_product_forward::desc(dnnl::prop_kind::forward_inference, src,
                                                                   anyWeights, dst);
@@ -223,15 +232,7 @@ void buildDense(Plan& plan, Op& op, const Napi::Object& spec, const std::vector<
   ThreadScope threads(op.work);
   auto pd = dnnl::inner_product_forward::primitive_desc(desc, cpuEngine());
   op.primitive = dnnl::inner_product_forward(pd);
-  op.args[DNNL_ARG_SRC] = bufferMemory(plan, op.src, src);
-  op.args[DNNL_ARG_WEIGHTS] = ownedWeights(plan, plainWeights, weights.at(weightIndex), pd.weights_desc());
-  if (biasIndex >= 0) {
-    if (weightSizes.at(biasIndex) != out) throw std::invalid_argument("dense bias size does not match");
-    op.args[DNNL_ARG_BIAS] = ownedWeights(plan, biasDesc, weights.at(biasIndex), biasDesc);
-  }
-  op.args[DNNL_ARG_DST] = bufferMemory(plan, op.dst, dst);
-  op.readsInput = op.src < 0;
-  op.size = batch * out;
+  bindArguments(plan, op, src, dst, plainWeights, pd.weights_desc(), biasDesc, spec, weights, weightSizes);
 }
 
 const float* bufferOf(const Plan& plan, int buffer, const float* input) {

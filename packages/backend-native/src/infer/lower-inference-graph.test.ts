@@ -1,5 +1,6 @@
+import type { StaticNode } from '@supernas/elastic';
 import { SupernasError } from '@supernas/errors';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { InferenceNode, InferenceWeight } from './inference-graph.js';
 import { lowerInferenceGraph, StaticSubnetUnsupportedError } from './lower-inference-graph.js';
 
@@ -69,6 +70,11 @@ const weights = new Map<string, InferenceWeight>([
 ]);
 
 describe('lowerInferenceGraph', () => {
+  it('takes every node @supernas/elastic puts in a static subnet', () => {
+    // InferenceNode restates elastic's StaticNode (this package must not depend on elastic).
+    expectTypeOf<StaticNode>().toExtend<InferenceNode>();
+  });
+
   it('folds batch norms into the convolutions and fuses swish and the residual add', () => {
     const spec = lowerInferenceGraph(nodes, weights, [1, 4, 4, 2]);
     expect(spec.ops.map((op) => op.kind)).toEqual(['conv', 'conv', 'globalAvgPool', 'dense']);
