@@ -18,10 +18,15 @@ import {
   sampleArch,
   tinySpace,
 } from '@supernas/search-space';
-import { describeForBackends, seededTensor } from '@supernas/test-utils';
+import { describeForBackends, expectClose, seededTensor } from '@supernas/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { getNativeKernelStats, resetNativeKernelStats } from '../index.js';
+import {
+  enableNativeBackend,
+  getNativeKernelStats,
+  releaseNativeMemory,
+  resetNativeKernelStats,
+} from '../index.js';
 import { loadAddon } from '../load-addon.js';
 import type { NativeAddon } from '../native-addon.js';
 import { expectBackendsAgree, setUpBackends } from '../test-utils/backends.js';
@@ -275,6 +280,27 @@ describeForBackends(['native'], 'SupernasStaticSubnet', () => {
     expect(tf.memory().numTensors).toBe(before);
     disposeStaticSubnet(subnet);
     expect(addon().inferPlanLiveCount()).toBe(live);
+  });
+
+  it('builds the plan again after the thread count changes, and releaseNativeMemory frees it', async () => {
+    await tf.setBackend('native');
+    const live = addon().inferPlanLiveCount();
+    const subnet = extract(tinySpace, minArch(tinySpace), 1, 10);
+    const x = seededTensor([2, 24, 24, 1], 4) as tf.Tensor4D;
+    const threads = addon().version().threads;
+    try {
+      const logits = () => tf.tidy(() => Array.from(runStaticSubnet(subnet, x).dataSync()));
+      const before = logits();
+      enableNativeBackend({ threads: 1 });
+      expectClose(logits(), before, { rtol: 1e-5, atol: 1e-7 });
+      expect(addon().inferPlanLiveCount()).toBe(live + 1);
+      releaseNativeMemory();
+      expect(addon().inferPlanLiveCount()).toBe(live);
+    } finally {
+      enableNativeBackend({ threads });
+      x.dispose();
+      disposeStaticSubnet(subnet);
+    }
   });
 
   it('builds a new plan when a weight is replaced by another tensor', async () => {
