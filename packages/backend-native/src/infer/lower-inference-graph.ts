@@ -129,15 +129,19 @@ export function lowerInferenceGraph(
     let next = soleReader(output);
     if (next?.kind === 'batchNorm' && !absorbed.has(next)) {
       const { scale, shift } = batchNormAffine(next, weight, outChannels);
-      // w' = w * scale (per output channel, the last axis), b' = b * scale + shift.
-      const folded = new Float32Array(filterValues.length);
-      for (let i = 0; i < folded.length; i++)
-        folded[i] = (filterValues[i] as number) * (scale[i % outChannels] as number);
       const foldedBias = new Float32Array(outChannels);
       for (let c = 0; c < outChannels; c++)
         foldedBias[c] = (bias === undefined ? 0 : (bias[c] as number) * scale[c]!) + shift[c]!;
-      // Infinite or NaN statistics are left to the op-by-op path, which keeps their NaNs exact.
-      if (folded.every(Number.isFinite) && foldedBias.every(Number.isFinite)) {
+      // A non-finite scale or shift (variance + epsilon <= 0) runs as its own op, which keeps
+      // the NaNs exactly where the op-by-op path has them. With a finite scale, folding gives
+      // what the op path gives even for non-finite weights (inf * s, NaN * s).
+      if (scale.every(Number.isFinite) && foldedBias.every(Number.isFinite)) {
+        // w' = w * scale along the last axis (output channels; C * multiplier for depthwise).
+        const folded = new Float32Array(filterValues.length);
+        for (let row = 0; row < folded.length; row += outChannels) {
+          for (let c = 0; c < outChannels; c++)
+            folded[row + c] = (filterValues[row + c] as number) * (scale[c] as number);
+        }
         filterValues = folded;
         bias = foldedBias;
         absorbed.add(next);
