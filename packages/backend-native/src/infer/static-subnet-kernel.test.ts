@@ -224,6 +224,27 @@ describeForBackends(['native'], 'SupernasStaticSubnet', () => {
     }
   });
 
+  it('keeps non-finite weights and statistics as the cpu backend does', async () => {
+    const subnet = extract(tinySpace, minArch(tinySpace), 1, 10);
+    const poison = (name: string, index: number, value: number) => {
+      const tensor = subnet.weights.get(name) as tf.Tensor;
+      const values = tensor.dataSync().slice();
+      values[index] = value;
+      (subnet.weights as Map<string, tf.Tensor>).set(name, tf.tensor(values, tensor.shape));
+      tensor.dispose();
+    };
+    // An infinite weight before a zero gamma (inf * 0), and a negative variance (NaN scale).
+    poison('first_conv.conv.weight', 0, Number.POSITIVE_INFINITY);
+    poison('first_conv.bn.weight', 0, 0);
+    poison('last_conv.0.bn.running_var', 1, -1);
+    try {
+      await expectCompiledMatchesCpu(subnet, 2);
+      expect(getNativeKernelStats().native[staticSubnetKernelName]).toBe(1);
+    } finally {
+      disposeStaticSubnet(subnet);
+    }
+  });
+
   it('runs a graph it cannot compile op by op, with the same result', async () => {
     const base = extract(tinySpace, minArch(tinySpace), 1, 10);
     // An add that broadcasts [N, 1, 1, C] over [N, H, W, C] is not one the plan knows.
