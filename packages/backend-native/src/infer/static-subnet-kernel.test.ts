@@ -6,7 +6,6 @@ import {
   runStaticSubnet,
   type StaticNode,
   type StaticSubnet,
-  type Supernet,
 } from '@supernas/elastic';
 import {
   type ArchConfig,
@@ -18,7 +17,13 @@ import {
   sampleArch,
   tinySpace,
 } from '@supernas/search-space';
-import { describeForBackends, expectClose, seededTensor } from '@supernas/test-utils';
+import {
+  describeForBackends,
+  expectClose,
+  oddMapSpace,
+  randomizeBatchNorms,
+  seededTensor,
+} from '@supernas/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
@@ -39,30 +44,6 @@ const A0: ArchConfig = {
   kernelSize: [3, 3, 3, 3, 3, 3, 3],
   expandRatio: [1, 4, 4, 4, 4, 6, 6],
 };
-
-/** Seeded BN statistics and affine values, so folding them into the convolutions is tested. */
-function randomizeBatchNorms(supernet: Supernet, seed: number): void {
-  const rng = createRng(seed);
-  for (const [name, variable] of supernet.variables) {
-    if (variable.rank !== 1 || name.startsWith('classifier') || name.includes('.se.')) continue;
-    const values = Float32Array.from({ length: variable.size }, () => {
-      const u = rng.next();
-      return name.endsWith('.running_var') || name.endsWith('.weight') ? 0.5 + u : 0.2 * (u - 0.5);
-    });
-    tf.tidy(() => variable.assign(tf.tensor1d(values)));
-  }
-}
-
-/** `space` with a stride-1 stem and every later stage strided: pooled shortcuts pad 7x7 maps. */
-function oddMapSpace(space: SearchSpace): SearchSpace {
-  return {
-    ...space,
-    name: `${space.name}-odd`,
-    resolutions: [28],
-    firstConv: { ...space.firstConv, stride: 1 },
-    stages: space.stages.map((stage, index) => ({ ...stage, stride: index === 0 ? 1 : 2 })),
-  };
-}
 
 function extract(
   space: SearchSpace,
