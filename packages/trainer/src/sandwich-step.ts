@@ -7,6 +7,7 @@ import {
 import type { ArchConfig } from '@supernas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import { NonFiniteLossError } from './errors.js';
+import type { PhaseTimes } from './phase-times.js';
 import type { Sgd } from './sgd.js';
 
 export type DistillationConfig =
@@ -115,6 +116,8 @@ export interface SandwichStepInput {
    * handler (a second Ctrl-C) runs within one subnet's pass rather than after the whole step.
    */
   readonly betweenSubnets?: () => Promise<void>;
+  /** Adds the step's wall time to `training` (the subnets' passes) and `optimizer` (clip, SGD). */
+  readonly phases?: PhaseTimes;
 }
 
 /**
@@ -133,9 +136,10 @@ export async function sandwichStep(input: SandwichStepInput): Promise<SubnetLoss
   const trainable = [...parameters.values()];
 
   const parallel = input.dataParallel;
-  const accumulated = new Map<string, tf.Tensor>();
+  const accumulated = new Map<string, Float32Array>();
   const losses: SubnetLoss[] = [];
   let teacher: tf.Tensor2D | undefined;
+  let startedAt = performance.now();
   try {
     for (let index = 0; index < archs.length; index++) {
       if (index > 0) await input.betweenSubnets?.();
@@ -177,16 +181,15 @@ export async function sandwichStep(input: SandwichStepInput): Promise<SubnetLoss
         throw new NonFiniteLossError(input.step, index, role, arch, loss);
       }
       losses.push({ role, arch, loss });
+      // Summed in JS, float32 after every addition as tf.add would: one loop per parameter
+      // instead of one kernel per parameter and subnet.
       for (const [variableName, gradient] of Object.entries(grads)) {
         const name = nameOfVariable.get(variableName) ?? variableName;
+        const values = gradient.dataSync() as Float32Array;
         const previous = accumulated.get(name);
-        if (previous === undefined) {
-          accumulated.set(name, gradient);
-        } else {
-          accumulated.set(name, tf.add(previous, gradient));
-          previous.dispose();
-          gradient.dispose();
-        }
+        if (previous === undefined) accumulated.set(name, values.slice());
+        else for (let i = 0; i < previous.length; i++) previous[i]! += values[i]!;
+        gradient.dispose();
       }
     }
     if (parallel !== undefined) {
@@ -197,20 +200,33 @@ export async function sandwichStep(input: SandwichStepInput): Promise<SubnetLoss
           throw new NonFiniteLossError(input.step, index, role, arch, loss);
         losses[index] = { role, arch, loss };
       }
-      const averaged = await parallel.reduceGradients(Object.fromEntries(accumulated));
-      tf.dispose([...accumulated.values()]);
-      accumulated.clear();
-      for (const [name, gradient] of Object.entries(averaged)) accumulated.set(name, gradient);
+      const summed: tf.NamedTensorMap = {};
+      for (const [name, values] of accumulated)
+        summed[name] = tf.tensor(values, parameters.get(name)!.shape, 'float32');
+      const averaged = await parallel.reduceGradients(summed);
+      tf.dispose(Object.values(summed));
+      for (const [name, gradient] of Object.entries(averaged)) {
+        accumulated.set(name, (gradient.dataSync() as Float32Array).slice());
+        gradient.dispose();
+      }
     }
-    const clipped = new Map<string, tf.Tensor>();
-    for (const [name, gradient] of accumulated) {
-      clipped.set(name, tf.clipByValue(gradient, -config.gradClipValue, config.gradClipValue));
-    }
-    optimizer.applyGradients(parameters, clipped, input.learningRate, isDecayedParameter);
-    tf.dispose([...clipped.values()]);
+    input.phases?.add('training', (performance.now() - startedAt) / 1000);
+    startedAt = performance.now();
+    const limit = Math.fround(config.gradClipValue);
+    for (const values of accumulated.values()) clipInPlace(values, limit);
+    optimizer.applyGradientValues(parameters, accumulated, input.learningRate, isDecayedParameter);
+    input.phases?.add('optimizer', (performance.now() - startedAt) / 1000);
     return losses;
   } finally {
-    tf.dispose([...accumulated.values()]);
     teacher?.dispose();
+  }
+}
+
+/** `tf.clipByValue(values, -limit, limit)` in place (NaN stays NaN, as there). */
+function clipInPlace(values: Float32Array, limit: number): void {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if (value > limit) values[i] = limit;
+    else if (value < -limit) values[i] = -limit;
   }
 }

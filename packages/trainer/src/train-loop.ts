@@ -6,6 +6,7 @@ import { checkTrainerOptions } from './check-trainer-options.js';
 import { NonFiniteLossError, TrainerConfigError } from './errors.js';
 import { warmupCosineLr } from './lr-schedule.js';
 import { NonFiniteWeightsError } from './non-finite-weights-error.js';
+import { PhaseTimes } from './phase-times.js';
 import { type RankBatch, rankByMinibatchLoss } from './rank-by-loss.js';
 import {
   type DataParallel,
@@ -100,6 +101,11 @@ export interface TrainLoopInput<DataState = unknown> {
    * losses and the global batch. Every rank calls `saveCheckpoint`: let rank 0 write.
    */
   readonly dataParallel?: DataParallel;
+  /**
+   * Where the loop's wall time goes: `data`, `sampling`, `ranking`, `training`, `optimizer`,
+   * `records` (`onStep`) and `checkpoint` (`saveCheckpoint`) are added to it as the run goes.
+   */
+  readonly phases?: PhaseTimes;
 }
 
 const requiredNumbers = [
@@ -155,6 +161,7 @@ export async function trainSupernet<DataState>(
 ): Promise<{ steps: number; optimizer: Sgd; interrupted: boolean }> {
   const { supernet, sampler, data, config } = input;
   validateTrainConfig(config);
+  const phases = input.phases ?? new PhaseTimes();
   const optimizer =
     input.optimizer ??
     new Sgd({
@@ -183,7 +190,7 @@ export async function trainSupernet<DataState>(
   let step = input.startStep ?? 0;
   // A ranking loss is a loss: a non-finite one means the weights diverged.
   const rank = async (archs: readonly ArchConfig[]): Promise<number[]> => {
-    const scores = await rankLosses(archs);
+    const scores = await phases.time('ranking', () => rankLosses(archs));
     const bad = scores.findIndex((score) => !Number.isFinite(score));
     if (bad >= 0)
       throw new NonFiniteLossError(step + 1, bad, 'candidate', archs[bad]!, scores[bad]!);
@@ -191,14 +198,17 @@ export async function trainSupernet<DataState>(
   };
   let lastSaved = step;
   const save = async () => {
-    if (input.saveCheckpoint === undefined || lastSaved === step) return;
-    const nonFinite = firstNonFiniteWeight(supernet);
-    if (nonFinite !== undefined)
-      throw new NonFiniteWeightsError(step, nonFinite.name, nonFinite.value);
-    await input.saveCheckpoint(
-      { step, samplerState: sampler.state(), dataState: data.state() },
-      optimizer,
-    );
+    const saveCheckpoint = input.saveCheckpoint;
+    if (saveCheckpoint === undefined || lastSaved === step) return;
+    await phases.time('checkpoint', async () => {
+      const nonFinite = firstNonFiniteWeight(supernet);
+      if (nonFinite !== undefined)
+        throw new NonFiniteWeightsError(step, nonFinite.name, nonFinite.value);
+      await saveCheckpoint(
+        { step, samplerState: sampler.state(), dataState: data.state() },
+        optimizer,
+      );
+    });
     lastSaved = step;
   };
   while (step < config.totalSteps) {
@@ -209,7 +219,7 @@ export async function trainSupernet<DataState>(
       return { steps: step, optimizer, interrupted: true };
     }
     const startedAt = performance.now();
-    const batch = await data.next();
+    const batch = await phases.time('data', () => data.next());
     if (batch === null)
       throw new Error(
         `trainSupernet: the data source ended at step ${step} of ${config.totalSteps}`,
@@ -221,7 +231,13 @@ export async function trainSupernet<DataState>(
     const learningRate = schedule(step);
     const stepConfig = step < labelWarmupSteps ? onLabels : config;
     try {
+      const rankedBefore = phases.get('ranking');
+      const sampledAt = performance.now();
       const archs = await sampler.sample({ step, rank });
+      phases.add(
+        'sampling',
+        (performance.now() - sampledAt) / 1000 - (phases.get('ranking') - rankedBefore),
+      );
       losses = await sandwichStep({
         supernet,
         optimizer,
@@ -234,6 +250,7 @@ export async function trainSupernet<DataState>(
         config: stepConfig,
         ...(parallel === undefined ? {} : { dataParallel: parallel }),
         ...(input.signal === undefined ? {} : { betweenSubnets: yieldToEventLoop }),
+        phases,
       });
     } finally {
       current = undefined;
@@ -243,16 +260,18 @@ export async function trainSupernet<DataState>(
     step += 1;
     const stepSeconds = (performance.now() - startedAt) / 1000;
     const batchSize = batch.shape[0] * (parallel?.size ?? 1);
-    await input.onStep?.({
-      type: 'step',
-      step,
-      learningRate,
-      losses: losses.map(({ role, loss, arch }) => ({ role, loss, arch })),
-      studentLoss: stepConfig.distillation.kind,
-      imagesPerSecond: batchSize / stepSeconds,
-      stepSeconds,
-      batchSize,
-    });
+    await phases.time('records', async () =>
+      input.onStep?.({
+        type: 'step',
+        step,
+        learningRate,
+        losses: losses.map(({ role, loss, arch }) => ({ role, loss, arch })),
+        studentLoss: stepConfig.distillation.kind,
+        imagesPerSecond: batchSize / stepSeconds,
+        stepSeconds,
+        batchSize,
+      }),
+    );
     if (
       (config.checkpointEvery > 0 && step % config.checkpointEvery === 0) ||
       step === config.totalSteps

@@ -20,7 +20,13 @@ const config = parseTrainConfig({
   sampler: { priorSamples: 500 },
   evaluation: { calibrationBatches: 1, calibrationBatchSize: 32, middleArchs: 0, batchSize: 32 },
 });
-const wallClock = new Set(['imagesPerSecond', 'stepSeconds', 'trainSeconds']);
+const wallClock = new Set([
+  'imagesPerSecond',
+  'stepSeconds',
+  'trainSeconds',
+  'wallSeconds',
+  'phaseSeconds',
+]);
 const withoutWallClock = (text: string) =>
   JSON.parse(text, (key, value) => (wallClock.has(key) ? undefined : value));
 const metricsOf = async (runDir: string) =>
