@@ -8,6 +8,7 @@ import { warmupCosineLr } from './lr-schedule.js';
 import { NonFiniteWeightsError } from './non-finite-weights-error.js';
 import { PhaseTimes } from './phase-times.js';
 import { type RankBatch, rankByMinibatchLoss } from './rank-by-loss.js';
+import { rankedSandwichStep } from './ranked-sandwich-step.js';
 import {
   type DataParallel,
   type DistillationConfig,
@@ -189,11 +190,14 @@ export async function trainSupernet<DataState>(
   );
   let step = input.startStep ?? 0;
   // A ranking loss is a loss: a non-finite one means the weights diverged.
-  const rank = async (archs: readonly ArchConfig[]): Promise<number[]> => {
-    const scores = await phases.time('ranking', () => rankLosses(archs));
+  const checkScores = (archs: readonly ArchConfig[], scores: readonly number[]): void => {
     const bad = scores.findIndex((score) => !Number.isFinite(score));
     if (bad >= 0)
       throw new NonFiniteLossError(step + 1, bad, 'candidate', archs[bad]!, scores[bad]!);
+  };
+  const rank = async (archs: readonly ArchConfig[]): Promise<number[]> => {
+    const scores = await phases.time('ranking', () => rankLosses(archs));
+    checkScores(archs, scores);
     return scores;
   };
   let lastSaved = step;
@@ -231,27 +235,47 @@ export async function trainSupernet<DataState>(
     const learningRate = schedule(step);
     const stepConfig = step < labelWarmupSteps ? onLabels : config;
     try {
-      const rankedBefore = phases.get('ranking');
-      const sampledAt = performance.now();
-      const archs = await sampler.sample({ step, rank });
-      phases.add(
-        'sampling',
-        (performance.now() - sampledAt) / 1000 - (phases.get('ranking') - rankedBefore),
-      );
-      losses = await sandwichStep({
+      const common = {
         supernet,
         optimizer,
-        archs,
         images,
         labels,
         learningRate,
         step: step + 1,
         seed: config.seed * 1_000_003 + step,
         config: stepConfig,
-        ...(parallel === undefined ? {} : { dataParallel: parallel }),
         ...(input.signal === undefined ? {} : { betweenSubnets: yieldToEventLoop }),
         phases,
-      });
+      };
+      const sampledAt = performance.now();
+      // Drawing archs is what sampling took beyond the passes that ran inside it.
+      const passSeconds = () =>
+        phases.get('ranking') + phases.get('training') + phases.get('optimizer');
+      const passesBefore = passSeconds();
+      const sampled = () =>
+        phases.add(
+          'sampling',
+          (performance.now() - sampledAt) / 1000 - (passSeconds() - passesBefore),
+        );
+      if (parallel === undefined && sampler.first !== undefined) {
+        // The reference's order: the teacher, then each ranking fused with its student's pass.
+        ({ losses } = await rankedSandwichStep({
+          ...common,
+          sampler: sampler as Sampler & { readonly first: ArchConfig },
+          samplerStep: step,
+          rank,
+          checkScores,
+        }));
+        sampled();
+      } else {
+        const archs = await sampler.sample({ step, rank });
+        sampled();
+        losses = await sandwichStep({
+          ...common,
+          archs,
+          ...(parallel === undefined ? {} : { dataParallel: parallel }),
+        });
+      }
     } finally {
       current = undefined;
       images.dispose();
