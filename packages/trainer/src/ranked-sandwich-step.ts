@@ -1,6 +1,6 @@
 import type { RankArchs, Sampler } from '@supernas/samplers';
 import type { ArchConfig } from '@supernas/search-space';
-import { SandwichPasses, sameArch } from './sandwich-passes.js';
+import { type Pass, SandwichPasses, sameArch } from './sandwich-passes.js';
 import { roleOf, type SandwichStepInput, type SubnetLoss } from './sandwich-step.js';
 
 export interface RankedSandwichStepInput extends Omit<SandwichStepInput, 'archs'> {
@@ -15,7 +15,7 @@ export interface RankedSandwichStepInput extends Omit<SandwichStepInput, 'archs'
 }
 
 /**
- * A sandwich step in the reference's order: the teacher trains first, then each attentive
+ * A sandwich step in the reference's order (on a CPU-memory backend, see `onCpuMemoryBackend`): the teacher trains first, then each attentive
  * ranking runs its candidates' forwards on the tape and back-propagates the one the sampler
  * will keep, so the chosen student's forward is not run a second time (the reference runs
  * it again after ranking; with the same weights, batch and BN on batch statistics, it is the
@@ -28,9 +28,9 @@ export async function rankedSandwichStep(
 ): Promise<{ archs: ArchConfig[]; losses: SubnetLoss[] }> {
   const { sampler } = input;
   const passes = new SandwichPasses(input);
+  const ranked: Pass[] = [];
   try {
-    passes.train(sampler.first, 'max');
-    const ranked: ReturnType<SandwichPasses['rankAndTrain']>['pass'][] = [];
+    await passes.train(sampler.first, 'max');
     const rank: RankArchs = async (candidates, context) => {
       if (context.prefer === undefined) return input.rank(candidates, context);
       await input.betweenSubnets?.();
@@ -48,14 +48,15 @@ export async function rankedSandwichStep(
       const arch = archs[index]!;
       const role = roleOf(index, archs.length);
       const match = ranked.findIndex((pass) => sameArch(pass.arch, arch));
-      if (match >= 0) passes.confirm(ranked.splice(match, 1)[0]!, role);
+      if (match >= 0) await passes.confirm(ranked.splice(match, 1)[0]!, role);
       else {
         await input.betweenSubnets?.();
-        passes.train(arch, role);
+        await passes.train(arch, role);
       }
     }
     return { archs, losses: await passes.finish() };
   } finally {
+    for (const pass of ranked) passes.discard(pass);
     passes.dispose();
   }
 }

@@ -47,29 +47,46 @@ export function chosenIndex(scores: readonly number[], prefer: 'lowest' | 'highe
   return chosen;
 }
 
-/** One subnet's pass, its gradients summed in JS: kept aside until the sampler confirms it. */
-interface Pass {
+/** One subnet's pass, before it is summed in: kept aside until the sampler confirms it. */
+export interface Pass {
   readonly arch: ArchConfig;
-  readonly loss: number;
-  readonly gradients: Map<string, Float32Array>;
+  readonly value: tf.Scalar;
+  /** By parameter name. */
+  readonly gradients: Map<string, tf.Tensor>;
+}
+
+/**
+ * Backends whose tensors live in CPU memory: reading one back costs nothing and `dataSync`
+ * works, so the step sums, clips and applies gradients in JavaScript and a ranking can read its
+ * scores inside a pass. Elsewhere (a GPU) all of it stays in tfjs ops.
+ */
+const cpuMemoryBackends = new Set(['cpu', 'native', 'wasm']);
+
+/** Whether the active backend keeps tensors in CPU memory (see `SandwichPasses`). */
+export function onCpuMemoryBackend(): boolean {
+  return cpuMemoryBackends.has(tf.getBackend());
 }
 
 export type SandwichPassesInput = Omit<SandwichStepInput, 'archs' | 'betweenSubnets'>;
 
 /**
  * The passes of one sandwich step over a batch, added one subnet at a time: the teacher first,
- * then the students (distilled from its detached logits), gradients summed in float32 as
- * `tf.add` would, then `finish` clips them and takes the SGD step. `sandwichStep` runs a whole
- * list of archs through it; the training loop also uses `rankAndTrain`, which runs the
- * attentive sampler's ranking forwards on the tape and back-propagates the chosen candidate's
- * own forward instead of running it again. The batch is resized once per resolution.
+ * then the students (distilled from its detached logits), gradients summed as `tf.add` would,
+ * then `finish` clips them and takes the SGD step. `sandwichStep` runs a whole list of archs
+ * through it; on a CPU-memory backend the training loop also uses `rankAndTrain`, which runs
+ * the attentive sampler's ranking forwards on the tape and back-propagates the chosen
+ * candidate's own forward instead of running it again. The batch is resized once per
+ * resolution. On a CPU-memory backend the sums, clipping and SGD run in JavaScript on float32
+ * values (one loop per parameter instead of a kernel per parameter and subnet).
  */
 export class SandwichPasses {
   private readonly parameters = new Map<string, tf.Variable>();
   private readonly nameOfVariable = new Map<string, string>();
   private readonly trainable: tf.Variable[];
   private readonly resized = new Map<number, tf.Tensor4D>();
-  private readonly accumulated = new Map<string, Float32Array>();
+  private readonly inMemory = onCpuMemoryBackend();
+  private readonly sums = new Map<string, Float32Array>();
+  private readonly tensorSums = new Map<string, tf.Tensor>();
   private readonly losses: SubnetLoss[] = [];
   private teacher: tf.Tensor2D | undefined;
 
@@ -92,13 +109,8 @@ export class SandwichPasses {
     return images;
   }
 
-  /** The subnets trained so far, in order. */
-  get trained(): readonly SubnetLoss[] {
-    return this.losses;
-  }
-
   /** Trains `arch` in `role`; the first call must be the teacher (`max`). */
-  train(arch: ArchConfig, role: SubnetLoss['role']): void {
+  async train(arch: ArchConfig, role: SubnetLoss['role']): Promise<void> {
     const isTeacher = this.teacher === undefined;
     const index = this.losses.length;
     let logitsKept: tf.Tensor2D | undefined;
@@ -112,7 +124,7 @@ export class SandwichPasses {
     });
     // Outside the tape the kept logits are constants: the teacher receives no gradient.
     if (isTeacher) this.teacher = logitsKept;
-    this.commit(pass, role);
+    await this.commit(pass, role);
   }
 
   /**
@@ -120,14 +132,17 @@ export class SandwichPasses {
    * candidate's forward runs on the tape (BN on batch statistics, no dropout, as a student
    * trains), its label cross-entropy is its score, and the candidate `prefer` picks is
    * back-propagated through its distillation loss. The pass is returned, not summed: `confirm`
-   * adds it once the sampler has chosen the same arch. Needs the teacher's pass first.
+   * adds it once the sampler has chosen the same arch, `discard` drops it. Needs the teacher's
+   * pass first and a CPU-memory backend (the scores are read inside the pass).
    */
   rankAndTrain(
     candidates: readonly ArchConfig[],
     prefer: 'lowest' | 'highest',
   ): { scores: number[]; pass: Pass } {
-    if (this.teacher === undefined)
-      throw new Error('SandwichPasses.rankAndTrain: the teacher trains first');
+    if (this.teacher === undefined || !this.inMemory)
+      throw new Error(
+        'SandwichPasses.rankAndTrain: needs the teacher trained first, on a CPU-memory backend',
+      );
     const index = this.losses.length;
     let scores: number[] = [];
     let chosen = 0;
@@ -150,8 +165,14 @@ export class SandwichPasses {
   }
 
   /** Adds a pass from `rankAndTrain` as the next student. */
-  confirm(pass: Pass, role: SubnetLoss['role']): void {
-    this.commit(pass, role);
+  confirm(pass: Pass, role: SubnetLoss['role']): Promise<void> {
+    return this.commit(pass, role);
+  }
+
+  /** Drops a pass from `rankAndTrain` that the sampler did not choose. */
+  discard(pass: Pass): void {
+    pass.value.dispose();
+    tf.dispose([...pass.gradients.values()]);
   }
 
   /**
@@ -159,7 +180,7 @@ export class SandwichPasses {
    * ranks in data-parallel training). Returns each subnet's loss (the ranks' mean).
    */
   async finish(): Promise<SubnetLoss[]> {
-    const { input, accumulated, losses, parameters } = this;
+    const { input, losses, parameters, sums, tensorSums } = this;
     const parallel = input.dataParallel;
     if (parallel !== undefined) {
       const reduced = await parallel.reduceLosses(losses.map(({ loss }) => loss));
@@ -169,25 +190,31 @@ export class SandwichPasses {
           throw new NonFiniteLossError(input.step, index, role, arch, loss);
         losses[index] = { role, arch, loss };
       }
-      const summed: tf.NamedTensorMap = {};
-      for (const [name, values] of accumulated)
+      const summed: tf.NamedTensorMap = Object.fromEntries(tensorSums);
+      for (const [name, values] of sums)
         summed[name] = tf.tensor(values, parameters.get(name)!.shape, 'float32');
       const averaged = await parallel.reduceGradients(summed);
       tf.dispose(Object.values(summed));
+      tensorSums.clear();
       for (const [name, gradient] of Object.entries(averaged)) {
-        accumulated.set(name, (gradient.dataSync() as Float32Array).slice());
-        gradient.dispose();
+        if (this.inMemory) {
+          sums.set(name, (gradient.dataSync() as Float32Array).slice());
+          gradient.dispose();
+        } else tensorSums.set(name, gradient);
       }
     }
     const startedAt = performance.now();
-    const limit = Math.fround(input.config.gradClipValue);
-    for (const values of accumulated.values()) clipInPlace(values, limit);
-    input.optimizer.applyGradientValues(
-      parameters,
-      accumulated,
-      input.learningRate,
-      isDecayedParameter,
-    );
+    const limit = input.config.gradClipValue;
+    if (this.inMemory) {
+      for (const values of sums.values()) clipInPlace(values, Math.fround(limit));
+      input.optimizer.applyGradientValues(parameters, sums, input.learningRate, isDecayedParameter);
+    } else {
+      const clipped = new Map<string, tf.Tensor>();
+      for (const [name, gradient] of tensorSums)
+        clipped.set(name, tf.clipByValue(gradient, -limit, limit));
+      input.optimizer.applyGradients(parameters, clipped, input.learningRate, isDecayedParameter);
+      tf.dispose([...clipped.values()]);
+    }
     input.phases?.add('optimizer', (performance.now() - startedAt) / 1000);
     return [...losses];
   }
@@ -195,8 +222,9 @@ export class SandwichPasses {
   dispose(): void {
     this.teacher?.dispose();
     this.teacher = undefined;
-    tf.dispose([...this.resized.values()]);
+    tf.dispose([...this.resized.values(), ...this.tensorSums.values()]);
     this.resized.clear();
+    this.tensorSums.clear();
   }
 
   private forward(arch: ArchConfig, isTeacher: boolean, index: number): tf.Tensor2D {
@@ -221,8 +249,8 @@ export class SandwichPasses {
   }
 
   /**
-   * Runs `loss` on the tape and returns its value and gradients (in JS arrays, by parameter
-   * name); its forward time counts as `ranking` when `archOf` is given, else as `training`.
+   * Runs `loss` on the tape and returns its value and gradients (by parameter name); its
+   * forward time counts as `ranking` when `archOf` is given (a ranking), else as `training`.
    */
   private runPass(arch: ArchConfig, loss: () => tf.Scalar, archOf?: () => ArchConfig): Pass {
     const phases = this.input.phases;
@@ -233,38 +261,43 @@ export class SandwichPasses {
       forwardSeconds = (performance.now() - startedAt) / 1000;
       return result;
     }, this.trainable);
-    const lossValue = value.dataSync()[0]!;
-    value.dispose();
-    const gradients = new Map<string, Float32Array>();
-    for (const [variableName, gradient] of Object.entries(grads)) {
-      gradients.set(
-        this.nameOfVariable.get(variableName) ?? variableName,
-        (gradient.dataSync() as Float32Array).slice(),
-      );
-      gradient.dispose();
-    }
+    const gradients = new Map<string, tf.Tensor>();
+    for (const [variableName, gradient] of Object.entries(grads))
+      gradients.set(this.nameOfVariable.get(variableName) ?? variableName, gradient);
     const seconds = (performance.now() - startedAt) / 1000;
     if (archOf === undefined) phases?.add('training', seconds);
     else {
       phases?.add('ranking', forwardSeconds);
       phases?.add('training', seconds - forwardSeconds);
     }
-    return { arch: archOf?.() ?? arch, loss: lossValue, gradients };
+    return { arch: archOf?.() ?? arch, value, gradients };
   }
 
   /**
    * Sums a pass's gradients in. With several ranks, one rank must not stop alone (the others
    * would wait for it in the next collective): `finish` checks the reduced losses instead.
    */
-  private commit(pass: Pass, role: SubnetLoss['role']): void {
+  private async commit(pass: Pass, role: SubnetLoss['role']): Promise<void> {
     const index = this.losses.length;
-    if (this.input.dataParallel === undefined && !Number.isFinite(pass.loss))
-      throw new NonFiniteLossError(this.input.step, index, role, pass.arch, pass.loss);
-    this.losses.push({ role, arch: pass.arch, loss: pass.loss });
-    for (const [name, values] of pass.gradients) {
-      const sum = this.accumulated.get(name);
-      if (sum === undefined) this.accumulated.set(name, values);
-      else for (let i = 0; i < sum.length; i++) sum[i]! += values[i]!;
+    const loss = (await pass.value.data())[0]!;
+    pass.value.dispose();
+    if (this.input.dataParallel === undefined && !Number.isFinite(loss)) {
+      tf.dispose([...pass.gradients.values()]);
+      throw new NonFiniteLossError(this.input.step, index, role, pass.arch, loss);
+    }
+    this.losses.push({ role, arch: pass.arch, loss });
+    for (const [name, gradient] of pass.gradients) {
+      if (this.inMemory) {
+        const values = gradient.dataSync() as Float32Array;
+        const sum = this.sums.get(name);
+        if (sum === undefined) this.sums.set(name, values.slice());
+        else for (let i = 0; i < sum.length; i++) sum[i]! += values[i]!;
+        gradient.dispose();
+      } else {
+        const sum = this.tensorSums.get(name);
+        this.tensorSums.set(name, sum === undefined ? gradient : tf.add(sum, gradient));
+        if (sum !== undefined) tf.dispose([sum, gradient]);
+      }
     }
   }
 }

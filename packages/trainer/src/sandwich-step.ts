@@ -102,7 +102,7 @@ export async function sandwichStep(input: SandwichStepInput): Promise<SubnetLoss
   try {
     for (const [index, arch] of archs.entries()) {
       if (index > 0) await input.betweenSubnets?.();
-      passes.train(arch, roleOf(index, archs.length));
+      await passes.train(arch, roleOf(index, archs.length));
     }
     return await passes.finish();
   } finally {

@@ -16,10 +16,11 @@ const f32 = Math.fround;
  * position, which breaks when the set of gradients changes between steps), and the state
  * round-trips through `getWeights` / `setWeights` for checkpoints.
  *
- * The update runs as one loop per parameter over its values, rounding to float32 after every
- * operation as the tensor ops did (the same numbers as the cpu backend's), instead of seven
- * tfjs ops per parameter: a supernet has about a hundred small parameters, and dispatching
- * ~700 tiny kernels cost more than the arithmetic.
+ * `applyGradients` takes the step in tfjs ops (seven per parameter), where the weights live
+ * (a GPU); `applyGradientValues` in one JavaScript loop per parameter over values read back,
+ * rounding to float32 after every operation as the ops do (the cpu backend's numbers, bit for
+ * bit). On a CPU backend that is the faster way: a supernet has about a hundred small
+ * parameters, and dispatching ~700 tiny kernels cost more than the arithmetic.
  */
 export class Sgd {
   private readonly buffers = new Map<string, tf.Variable>();
@@ -36,12 +37,34 @@ export class Sgd {
     learningRate: number,
     decayed: (name: string) => boolean,
   ): void {
-    const values = new Map<string, Float32Array>();
-    for (const [name, gradient] of gradients) values.set(name, gradient.dataSync() as Float32Array);
-    this.applyGradientValues(parameters, values, learningRate, decayed);
+    const { momentum, nesterov, weightDecay } = this.config;
+    for (const [name, gradient] of gradients) {
+      const parameter = parameters.get(name);
+      if (parameter === undefined) throw new Error(`Sgd: gradient for unknown parameter '${name}'`);
+      let buffer = this.buffers.get(name);
+      if (buffer === undefined) {
+        buffer = tf.tidy(() => tf.variable(tf.zerosLike(parameter), false));
+        this.buffers.set(name, buffer);
+      }
+      const momentumBuffer = buffer;
+      tf.tidy(() => {
+        const direction =
+          weightDecay > 0 && decayed(name)
+            ? tf.add(gradient, tf.mul(parameter, weightDecay))
+            : gradient;
+        const nextBuffer =
+          momentum > 0 ? tf.add(tf.mul(momentumBuffer, momentum), direction) : direction;
+        const step = nesterov ? tf.add(direction, tf.mul(nextBuffer, momentum)) : nextBuffer;
+        momentumBuffer.assign(nextBuffer);
+        parameter.assign(tf.sub(parameter, tf.mul(step, learningRate)));
+      });
+    }
   }
 
-  /** `applyGradients` with each gradient given as its values (in the parameter's shape). */
+  /**
+   * `applyGradients` with each gradient given as its values (in the parameter's shape), for
+   * backends whose tensors live in CPU memory (`dataSync` reads them without a copy).
+   */
   applyGradientValues(
     parameters: ReadonlyMap<string, tf.Variable>,
     gradients: ReadonlyMap<string, Float32Array>,

@@ -9,6 +9,7 @@ import { NonFiniteWeightsError } from './non-finite-weights-error.js';
 import { PhaseTimes } from './phase-times.js';
 import { type RankBatch, rankByMinibatchLoss } from './rank-by-loss.js';
 import { rankedSandwichStep } from './ranked-sandwich-step.js';
+import { onCpuMemoryBackend } from './sandwich-passes.js';
 import {
   type DataParallel,
   type DistillationConfig,
@@ -257,7 +258,7 @@ export async function trainSupernet<DataState>(
           'sampling',
           (performance.now() - sampledAt) / 1000 - (passSeconds() - passesBefore),
         );
-      if (parallel === undefined && sampler.first !== undefined) {
+      if (parallel === undefined && sampler.first !== undefined && onCpuMemoryBackend()) {
         // The reference's order: the teacher, then each ranking fused with its student's pass.
         ({ losses } = await rankedSandwichStep({
           ...common,
