@@ -278,6 +278,7 @@ export class SandwichPasses {
    * would wait for it in the next collective): `finish` checks the reduced losses instead.
    */
   private async commit(pass: Pass, role: SubnetLoss['role']): Promise<void> {
+    const startedAt = performance.now();
     const index = this.losses.length;
     const loss = (await pass.value.data())[0]!;
     pass.value.dispose();
@@ -299,6 +300,8 @@ export class SandwichPasses {
         if (sum !== undefined) tf.dispose([sum, gradient]);
       }
     }
+    // Summing gradients belongs to the backward passes.
+    this.input.phases?.add('training', (performance.now() - startedAt) / 1000);
   }
 }
 
