@@ -6,7 +6,10 @@
 export type RunPhase =
   /** Waiting for the next batch from the data pipeline. */
   | 'data'
-  /** Drawing archs (the sampler's own work, not the ranking forwards). */
+  /**
+   * Sampling beyond the passes run inside it: the sampler's own draws, and the event-loop
+   * yields between subnets when the loop watches an abort signal.
+   */
   | 'sampling'
   /** The attentive sampler's ranking forwards (one per candidate, no gradients). */
   | 'ranking'

@@ -5,7 +5,7 @@ import { formatDuration } from '../run/progress-bar.js';
 const phaseLabels: ReadonlyArray<readonly [RunPhase, string]> = [
   ['setup', 'setup (backend, data, supernet, FLOPs prior)'],
   ['data', 'waiting for batches'],
-  ['sampling', 'drawing archs'],
+  ['sampling', 'drawing archs, yields between subnets'],
   ['ranking', 'attentive ranking forwards'],
   ['training', 'sandwich forwards + backwards'],
   ['optimizer', 'gradient clipping + SGD'],
