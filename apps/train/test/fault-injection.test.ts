@@ -73,7 +73,13 @@ async function runUntil(
   return exit;
 }
 
-const wallClock = new Set(['imagesPerSecond', 'stepSeconds', 'trainSeconds']);
+const wallClock = new Set([
+  'imagesPerSecond',
+  'stepSeconds',
+  'trainSeconds',
+  'wallSeconds',
+  'phaseSeconds',
+]);
 const withoutWallClock = (text: string) =>
   JSON.parse(text, (key, value) => (wallClock.has(key) ? undefined : value));
 
