@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRng } from '@supernas/search-space';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { withoutWallClock } from '../src/test-utils/without-wall-clock.js';
 
 // Kills real `supernas train` processes (the built dist/cli.js) at seeded random steps, resumes
 // them, and checks that they end with the files of an uninterrupted run. Needs `pnpm build`.
@@ -72,10 +73,6 @@ async function runUntil(
   if (!done) child.kill(signal);
   return exit;
 }
-
-const wallClock = new Set(['imagesPerSecond', 'stepSeconds', 'trainSeconds']);
-const withoutWallClock = (text: string) =>
-  JSON.parse(text, (key, value) => (wallClock.has(key) ? undefined : value));
 
 async function runFiles(runDir: string) {
   const checkpoint = join(runDir, 'checkpoint');

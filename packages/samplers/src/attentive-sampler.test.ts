@@ -100,6 +100,32 @@ describe('attentiveSampler', () => {
     }
   });
 
+  it('tells the rank callback which score it keeps', async () => {
+    const [, space, numClasses] = presets[1]!;
+    for (const [mode, prefer] of [
+      ['best', 'lowest'],
+      ['worst', 'highest'],
+    ] as const) {
+      const hints: unknown[] = [];
+      const sampler = attentiveSampler({
+        space,
+        prior: priorOf(space, numClasses),
+        candidates: 3,
+        mode,
+        rng: createRng(2),
+        numClasses,
+      });
+      await sampler.sample({
+        step: 4,
+        rank: (archs, context) => {
+          hints.push(context);
+          return archs.map(() => 1);
+        },
+      });
+      expect(hints).toEqual([expect.objectContaining({ step: 4, prefer })]);
+    }
+  });
+
   it('breaks ties toward the earlier candidate and uses the context rank when given', async () => {
     const [, space, numClasses] = presets[1]!;
     const prior = priorOf(space, numClasses);

@@ -113,7 +113,7 @@ async function chooseIndex(
     throw new SamplerError(name, 'rank', rank, 'a function, in the options or the sample context');
   const scores = await rank(
     drawn.map((candidate) => candidate.arch),
-    context,
+    { ...context, prefer: mode === 'best' ? 'lowest' : 'highest' },
   );
   recorder.add('rankCalls');
   if (

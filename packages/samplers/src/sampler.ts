@@ -16,6 +16,12 @@ export interface SampleContext {
   readonly step?: number;
   /** Overrides the attentive sampler's `rank` for this step (e.g. bound to this step's batch). */
   readonly rank?: RankArchs;
+  /**
+   * Set by the attentive sampler when it calls `rank`: the score it will keep, the first lowest
+   * (BestUp) or the first highest (WorstUp). A trainer can then train the candidate it expects
+   * while ranking (see `@supernas/trainer`); the sampler's choice still decides.
+   */
+  readonly prefer?: 'lowest' | 'highest';
 }
 
 /** Subnet MFLOPs counted into bins: bin i is [binEdges[i], binEdges[i+1]), the last closed. */
@@ -65,6 +71,11 @@ export interface Sampler {
   readonly name: string;
   /** The archs to train in one step. */
   sample(context?: SampleContext): Promise<ArchConfig[]>;
+  /**
+   * The arch every `sample()` starts with, when it is fixed: the sandwich rule's largest
+   * subnet, the teacher. A trainer may train it before sampling the rest of the step.
+   */
+  readonly first?: ArchConfig;
   stats(): SamplerStats;
   /** A one-line summary of `stats()` for progress output. */
   report(): string;

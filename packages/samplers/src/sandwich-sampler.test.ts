@@ -13,6 +13,7 @@ describe('sandwichSampler', () => {
       const archs = await sampler.sample({ step });
       expect(archs).toHaveLength(middle + 2);
       expect(archKey(archs[0]!)).toBe(archKey(maxArch(tinySpace)));
+      expect(archs[0]).toEqual(sampler.first);
       expect(archKey(archs.at(-1)!)).toBe(archKey(minArch(tinySpace)));
     }
     expect(sampler.stats()).toMatchObject({

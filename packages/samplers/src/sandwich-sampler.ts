@@ -31,6 +31,7 @@ export function sandwichSampler(options: SandwichSamplerOptions): Sampler {
   const recorder = new StatsRecorder(name, null);
   return {
     name,
+    first: largest,
     async sample(context: SampleContext = {}): Promise<ArchConfig[]> {
       const between: ArchConfig[] = [];
       while (between.length < middle && inner) {

@@ -2,6 +2,7 @@ export { checkTrainerOptions } from './check-trainer-options.js';
 export { NonFiniteLossError, TrainerConfigError } from './errors.js';
 export { type LrScheduleConfig, warmupCosineLr } from './lr-schedule.js';
 export { NonFiniteWeightsError } from './non-finite-weights-error.js';
+export { PhaseTimes, type RunPhase } from './phase-times.js';
 export { type RankBatch, rankByMinibatchLoss } from './rank-by-loss.js';
 export {
   type DataParallel,

@@ -1,13 +1,11 @@
 import type { Supernet } from '@supernas/elastic';
-import {
-  adaptiveAlphaDivergence,
-  crossEntropyWithLabelSmoothing,
-  klDivergence,
-} from '@supernas/losses';
 import type { ArchConfig } from '@supernas/search-space';
-import * as tf from '@tensorflow/tfjs-core';
-import { NonFiniteLossError } from './errors.js';
+import type * as tf from '@tensorflow/tfjs-core';
+import type { PhaseTimes } from './phase-times.js';
+import { SandwichPasses } from './sandwich-passes.js';
 import type { Sgd } from './sgd.js';
+
+export { isDecayedParameter, resizeBatch } from './sandwich-passes.js';
 
 export type DistillationConfig =
   | {
@@ -35,37 +33,9 @@ export interface SubnetLoss {
   readonly loss: number;
 }
 
-/** Parameters that get weight decay: conv and linear weights, not BN affine or biases. */
-export function isDecayedParameter(name: string): boolean {
-  return !name.endsWith('.bias') && !/(^|\.)(bn|norm)\.weight$/.test(name);
-}
-
-/** Resizes an NHWC batch to `resolution` (bilinear, half-pixel centres as PyTorch's align_corners=False). */
-export function resizeBatch(images: tf.Tensor4D, resolution: number): tf.Tensor4D {
-  if (images.shape[1] === resolution && images.shape[2] === resolution) return tf.clone(images);
-  return tf.image.resizeBilinear(images, [resolution, resolution], false, true);
-}
-
-function roleOf(index: number, count: number): SubnetLoss['role'] {
+export function roleOf(index: number, count: number): SubnetLoss['role'] {
   if (index === 0) return 'max';
   return index === count - 1 && count > 1 ? 'min' : 'middle';
-}
-
-function distillationLoss(
-  config: DistillationConfig,
-  student: tf.Tensor2D,
-  teacher: tf.Tensor2D,
-  labels: tf.Tensor1D,
-  smoothing: number,
-): tf.Scalar {
-  switch (config.kind) {
-    case 'alpha':
-      return adaptiveAlphaDivergence(student, teacher, config);
-    case 'kl':
-      return klDivergence(student, teacher, { temperature: config.temperature });
-    case 'none':
-      return crossEntropyWithLabelSmoothing(student, labels, { smoothing });
-  }
 }
 
 /**
@@ -115,6 +85,8 @@ export interface SandwichStepInput {
    * handler (a second Ctrl-C) runs within one subnet's pass rather than after the whole step.
    */
   readonly betweenSubnets?: () => Promise<void>;
+  /** Adds the step's wall time to `training` (the subnets' passes) and `optimizer` (clip, SGD). */
+  readonly phases?: PhaseTimes;
 }
 
 /**
@@ -124,93 +96,16 @@ export interface SandwichStepInput {
  * SGD step follows. A non-finite loss throws before any weight changes.
  */
 export async function sandwichStep(input: SandwichStepInput): Promise<SubnetLoss[]> {
-  const { supernet, optimizer, archs, images, labels, config } = input;
+  const { archs } = input;
   if (archs.length === 0) throw new RangeError('sandwichStep: no archs to train');
-  const parameters = new Map<string, tf.Variable>();
-  for (const name of supernet.trainableNames) parameters.set(name, supernet.variables.get(name)!);
-  const nameOfVariable = new Map<string, string>();
-  for (const [name, variable] of parameters) nameOfVariable.set(variable.name, name);
-  const trainable = [...parameters.values()];
-
-  const parallel = input.dataParallel;
-  const accumulated = new Map<string, tf.Tensor>();
-  const losses: SubnetLoss[] = [];
-  let teacher: tf.Tensor2D | undefined;
+  const passes = new SandwichPasses(input);
   try {
-    for (let index = 0; index < archs.length; index++) {
+    for (const [index, arch] of archs.entries()) {
       if (index > 0) await input.betweenSubnets?.();
-      const arch = archs[index]!;
-      const role = roleOf(index, archs.length);
-      const isTeacher = index === 0;
-      const x = resizeBatch(images, arch.resolution);
-      let logitsKept: tf.Tensor2D | undefined;
-      const { value, grads } = tf.variableGrads(() => {
-        const logits = supernet.apply(x, arch, {
-          training: true,
-          dropout: isTeacher ? config.dropout : 0,
-          dropConnect: isTeacher ? config.dropConnect : 0,
-          seed: input.seed * 16 + index,
-        });
-        if (isTeacher) {
-          logitsKept = tf.keep(logits);
-          return crossEntropyWithLabelSmoothing(logits, labels, {
-            smoothing: config.labelSmoothing,
-          });
-        }
-        return distillationLoss(
-          config.distillation,
-          logits,
-          teacher!,
-          labels,
-          config.labelSmoothing,
-        );
-      }, trainable);
-      x.dispose();
-      // Outside the tape the kept logits are constants: the teacher receives no gradient.
-      if (isTeacher) teacher = logitsKept;
-      const loss = (await value.data())[0]!;
-      value.dispose();
-      // With several ranks, one rank must not stop alone (the others would wait for it in the
-      // next collective): the check runs on the reduced losses below, the same on every rank.
-      if (parallel === undefined && !Number.isFinite(loss)) {
-        tf.dispose(Object.values(grads));
-        throw new NonFiniteLossError(input.step, index, role, arch, loss);
-      }
-      losses.push({ role, arch, loss });
-      for (const [variableName, gradient] of Object.entries(grads)) {
-        const name = nameOfVariable.get(variableName) ?? variableName;
-        const previous = accumulated.get(name);
-        if (previous === undefined) {
-          accumulated.set(name, gradient);
-        } else {
-          accumulated.set(name, tf.add(previous, gradient));
-          previous.dispose();
-          gradient.dispose();
-        }
-      }
+      await passes.train(arch, roleOf(index, archs.length));
     }
-    if (parallel !== undefined) {
-      const reduced = await parallel.reduceLosses(losses.map(({ loss }) => loss));
-      for (const [index, loss] of reduced.entries()) {
-        const { role, arch } = losses[index]!;
-        if (!Number.isFinite(loss))
-          throw new NonFiniteLossError(input.step, index, role, arch, loss);
-        losses[index] = { role, arch, loss };
-      }
-      const averaged = await parallel.reduceGradients(Object.fromEntries(accumulated));
-      tf.dispose([...accumulated.values()]);
-      accumulated.clear();
-      for (const [name, gradient] of Object.entries(averaged)) accumulated.set(name, gradient);
-    }
-    const clipped = new Map<string, tf.Tensor>();
-    for (const [name, gradient] of accumulated) {
-      clipped.set(name, tf.clipByValue(gradient, -config.gradClipValue, config.gradClipValue));
-    }
-    optimizer.applyGradients(parameters, clipped, input.learningRate, isDecayedParameter);
-    tf.dispose([...clipped.values()]);
-    return losses;
+    return await passes.finish();
   } finally {
-    tf.dispose([...accumulated.values()]);
-    teacher?.dispose();
+    passes.dispose();
   }
 }

@@ -45,6 +45,53 @@ describe('Sgd', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('gives the same float32 numbers as the update written in tfjs ops', () => {
+    const before = tf.memory().numTensors;
+    const random = (count: number, seed: number) =>
+      Float32Array.from({ length: count }, (_, i) => Math.sin(seed * 1000 + i * 12.9898) * 3);
+    const start = random(50, 1);
+    const weight = tf.tidy(() => tf.variable(tf.tensor2d(start, [5, 10]), true, 'sgd-test-exact'));
+    const parameters = new Map([['w', weight]]);
+    const sgd = new Sgd({ momentum: 0.9, nesterov: true, weightDecay: 1e-5 });
+    let expected = tf.tensor2d(start, [5, 10]);
+    let buffer = tf.zeros([5, 10]);
+    for (let step = 0; step < 3; step++) {
+      const gradient = random(50, step + 2);
+      sgd.applyGradientValues(parameters, new Map([['w', gradient]]), 0.1 / (step + 1), () => true);
+      const [nextExpected, nextBuffer] = tf.tidy(() => {
+        const direction = tf.add(tf.tensor2d(gradient, [5, 10]), tf.mul(expected, 1e-5));
+        const moved = tf.add(tf.mul(buffer, 0.9), direction);
+        const update = tf.add(direction, tf.mul(moved, 0.9));
+        return [tf.sub(expected, tf.mul(update, 0.1 / (step + 1))), moved];
+      });
+      tf.dispose([expected, buffer]);
+      expected = nextExpected!;
+      buffer = nextBuffer!;
+    }
+    expect(Array.from(weight.dataSync())).toEqual(Array.from(expected.dataSync()));
+    expect(Array.from(sgd.getWeights()[0]!.tensor.dataSync())).toEqual(
+      Array.from(buffer.dataSync()),
+    );
+    sgd.dispose();
+    tf.dispose([weight, expected, buffer]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('rejects a gradient of another size than its parameter', () => {
+    const weight = tf.tidy(() => tf.variable(tf.tensor1d([1, 2]), true, 'sgd-test-size'));
+    const sgd = new Sgd({ momentum: 0.9, nesterov: true, weightDecay: 0 });
+    expect(() =>
+      sgd.applyGradientValues(
+        new Map([['w', weight]]),
+        new Map([['w', new Float32Array(3)]]),
+        0.1,
+        () => true,
+      ),
+    ).toThrow("Sgd: gradient for 'w' has 3 values, expected 2");
+    sgd.dispose();
+    weight.dispose();
+  });
+
   it('restores its momentum buffers from getWeights', () => {
     const before = tf.memory().numTensors;
     const weight = tf.tidy(() => tf.variable(tf.tensor1d([1, 2]), true, 'sgd-test-restore'));

@@ -21,6 +21,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NonFiniteLossError } from './errors.js';
 import { NonFiniteWeightsError } from './non-finite-weights-error.js';
+import { PhaseTimes } from './phase-times.js';
 import { Sgd } from './sgd.js';
 import { microSpace, stripesDataset } from './test-utils/micro.js';
 import { type StepRecord, type TrainConfig, trainSupernet } from './train-loop.js';
@@ -249,13 +250,48 @@ describe('trainSupernet', () => {
     expect(checkpointed.at(-1)?.step ?? 0).toBeLessThan(records.length + 1);
   });
 
+  it('trains the chosen candidates from their ranking forwards to the same weights as ranking first', async () => {
+    const run = async (sampler: Sampler) => {
+      const supernet = createSupernet(microSpace, { numClasses: 2, inputChannels: 1, seed: 9 });
+      const records: StepRecord[] = [];
+      const phases = new PhaseTimes();
+      const { optimizer } = await trainSupernet({
+        supernet,
+        sampler,
+        data: createBatchIterator(dataset, { batchSize: 8, rng: createRng(4), resolution: 12 }),
+        config: { ...config, checkpointEvery: 0, totalSteps: 4 },
+        onStep: (record) => {
+          records.push(record);
+        },
+        phases,
+      });
+      optimizer.dispose();
+      const weights = snapshot(supernet.variables);
+      supernet.dispose();
+      return { records, weights, phases };
+    };
+    const before = tf.memory().numTensors;
+    const fused = await run(makeSampler(21));
+    const rankedFirst = await run({ ...makeSampler(21), first: undefined });
+    expect(tf.memory().numTensors).toBe(before);
+    const lossesOf = (records: StepRecord[]) => records.map((record) => record.losses);
+    expect(lossesOf(fused.records)).toEqual(lossesOf(rankedFirst.records));
+    expect([...fused.weights.keys()]).toEqual([...rankedFirst.weights.keys()]);
+    for (const [name, values] of fused.weights)
+      expect(Array.from(values), name).toEqual(Array.from(rankedFirst.weights.get(name)!));
+    for (const { phases } of [fused, rankedFirst])
+      for (const phase of ['data', 'sampling', 'ranking', 'training', 'optimizer'] as const)
+        expect(phases.get(phase), phase).toBeGreaterThan(0);
+  });
+
   it('treats a non-finite ranking loss as a non-finite loss naming the step and the candidate', async () => {
     const supernet = createSupernet(microSpace, { numClasses: 2, inputChannels: 1, seed: 9 });
     const records: StepRecord[] = [];
     let ranked = 0;
-    const sampler = makeSampler(21);
-    // The attentive sampler ranks through the loop's rank callback; poison step 3's batch so
-    // only the ranking (which runs first in a step) sees the NaN.
+    // Without its `first` arch the loop ranks before training, as in a data-parallel job: the
+    // attentive sampler ranks through the loop's rank callback; poison step 3's batch so only
+    // the ranking (which then runs first in a step) sees the NaN.
+    const sampler = { ...makeSampler(21), first: undefined };
     const data = createBatchIterator(dataset, { batchSize: 8, rng: createRng(4), resolution: 12 });
     const poisoned = {
       next: async () => {

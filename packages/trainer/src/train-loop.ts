@@ -6,7 +6,10 @@ import { checkTrainerOptions } from './check-trainer-options.js';
 import { NonFiniteLossError, TrainerConfigError } from './errors.js';
 import { warmupCosineLr } from './lr-schedule.js';
 import { NonFiniteWeightsError } from './non-finite-weights-error.js';
+import { PhaseTimes } from './phase-times.js';
 import { type RankBatch, rankByMinibatchLoss } from './rank-by-loss.js';
+import { rankedSandwichStep } from './ranked-sandwich-step.js';
+import { onCpuMemoryBackend } from './sandwich-passes.js';
 import {
   type DataParallel,
   type DistillationConfig,
@@ -100,6 +103,11 @@ export interface TrainLoopInput<DataState = unknown> {
    * losses and the global batch. Every rank calls `saveCheckpoint`: let rank 0 write.
    */
   readonly dataParallel?: DataParallel;
+  /**
+   * Where the loop's wall time goes: `data`, `sampling`, `ranking`, `training`, `optimizer`,
+   * `records` (`onStep`) and `checkpoint` (`saveCheckpoint`) are added to it as the run goes.
+   */
+  readonly phases?: PhaseTimes;
 }
 
 const requiredNumbers = [
@@ -155,6 +163,7 @@ export async function trainSupernet<DataState>(
 ): Promise<{ steps: number; optimizer: Sgd; interrupted: boolean }> {
   const { supernet, sampler, data, config } = input;
   validateTrainConfig(config);
+  const phases = input.phases ?? new PhaseTimes();
   const optimizer =
     input.optimizer ??
     new Sgd({
@@ -182,23 +191,29 @@ export async function trainSupernet<DataState>(
   );
   let step = input.startStep ?? 0;
   // A ranking loss is a loss: a non-finite one means the weights diverged.
-  const rank = async (archs: readonly ArchConfig[]): Promise<number[]> => {
-    const scores = await rankLosses(archs);
+  const checkScores = (archs: readonly ArchConfig[], scores: readonly number[]): void => {
     const bad = scores.findIndex((score) => !Number.isFinite(score));
     if (bad >= 0)
       throw new NonFiniteLossError(step + 1, bad, 'candidate', archs[bad]!, scores[bad]!);
+  };
+  const rank = async (archs: readonly ArchConfig[]): Promise<number[]> => {
+    const scores = await phases.time('ranking', () => rankLosses(archs));
+    checkScores(archs, scores);
     return scores;
   };
   let lastSaved = step;
   const save = async () => {
-    if (input.saveCheckpoint === undefined || lastSaved === step) return;
-    const nonFinite = firstNonFiniteWeight(supernet);
-    if (nonFinite !== undefined)
-      throw new NonFiniteWeightsError(step, nonFinite.name, nonFinite.value);
-    await input.saveCheckpoint(
-      { step, samplerState: sampler.state(), dataState: data.state() },
-      optimizer,
-    );
+    const saveCheckpoint = input.saveCheckpoint;
+    if (saveCheckpoint === undefined || lastSaved === step) return;
+    await phases.time('checkpoint', async () => {
+      const nonFinite = firstNonFiniteWeight(supernet);
+      if (nonFinite !== undefined)
+        throw new NonFiniteWeightsError(step, nonFinite.name, nonFinite.value);
+      await saveCheckpoint(
+        { step, samplerState: sampler.state(), dataState: data.state() },
+        optimizer,
+      );
+    });
     lastSaved = step;
   };
   while (step < config.totalSteps) {
@@ -209,7 +224,7 @@ export async function trainSupernet<DataState>(
       return { steps: step, optimizer, interrupted: true };
     }
     const startedAt = performance.now();
-    const batch = await data.next();
+    const batch = await phases.time('data', () => data.next());
     if (batch === null)
       throw new Error(
         `trainSupernet: the data source ended at step ${step} of ${config.totalSteps}`,
@@ -221,20 +236,47 @@ export async function trainSupernet<DataState>(
     const learningRate = schedule(step);
     const stepConfig = step < labelWarmupSteps ? onLabels : config;
     try {
-      const archs = await sampler.sample({ step, rank });
-      losses = await sandwichStep({
+      const common = {
         supernet,
         optimizer,
-        archs,
         images,
         labels,
         learningRate,
         step: step + 1,
         seed: config.seed * 1_000_003 + step,
         config: stepConfig,
-        ...(parallel === undefined ? {} : { dataParallel: parallel }),
         ...(input.signal === undefined ? {} : { betweenSubnets: yieldToEventLoop }),
-      });
+        phases,
+      };
+      const sampledAt = performance.now();
+      // Drawing archs is what sampling took beyond the passes that ran inside it.
+      const passSeconds = () =>
+        phases.get('ranking') + phases.get('training') + phases.get('optimizer');
+      const passesBefore = passSeconds();
+      const sampled = () =>
+        phases.add(
+          'sampling',
+          (performance.now() - sampledAt) / 1000 - (passSeconds() - passesBefore),
+        );
+      if (parallel === undefined && sampler.first !== undefined && onCpuMemoryBackend()) {
+        // The reference's order: the teacher, then each ranking fused with its student's pass.
+        ({ losses } = await rankedSandwichStep({
+          ...common,
+          sampler: sampler as Sampler & { readonly first: ArchConfig },
+          samplerStep: step,
+          rank,
+          checkScores,
+        }));
+        sampled();
+      } else {
+        const archs = await sampler.sample({ step, rank });
+        sampled();
+        losses = await sandwichStep({
+          ...common,
+          archs,
+          ...(parallel === undefined ? {} : { dataParallel: parallel }),
+        });
+      }
     } finally {
       current = undefined;
       images.dispose();
@@ -243,16 +285,18 @@ export async function trainSupernet<DataState>(
     step += 1;
     const stepSeconds = (performance.now() - startedAt) / 1000;
     const batchSize = batch.shape[0] * (parallel?.size ?? 1);
-    await input.onStep?.({
-      type: 'step',
-      step,
-      learningRate,
-      losses: losses.map(({ role, loss, arch }) => ({ role, loss, arch })),
-      studentLoss: stepConfig.distillation.kind,
-      imagesPerSecond: batchSize / stepSeconds,
-      stepSeconds,
-      batchSize,
-    });
+    await phases.time('records', async () =>
+      input.onStep?.({
+        type: 'step',
+        step,
+        learningRate,
+        losses: losses.map(({ role, loss, arch }) => ({ role, loss, arch })),
+        studentLoss: stepConfig.distillation.kind,
+        imagesPerSecond: batchSize / stepSeconds,
+        stepSeconds,
+        batchSize,
+      }),
+    );
     if (
       (config.checkpointEvery > 0 && step % config.checkpointEvery === 0) ||
       step === config.totalSteps

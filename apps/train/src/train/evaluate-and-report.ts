@@ -10,12 +10,14 @@ import {
   type SearchSpace,
   sampleArch,
 } from '@supernas/search-space';
+import { PhaseTimes } from '@supernas/trainer';
 import type { CliIo } from '../cli-io.js';
 import { atomicWrite } from '../run/atomic-write.js';
 import { writeRunCharts } from '../run/write-run-charts.js';
 import type { TrainRunConfig } from './config.js';
 import { type DistributedRun, fanOut } from './distributed.js';
 import { evaluateSubnet, type SubnetResult } from './evaluate-subnets.js';
+import { formatPhaseTimes } from './phase-report.js';
 import { formatResultsTable } from './results-table.js';
 import { runFiles } from './run-folder.js';
 
@@ -55,6 +57,11 @@ export interface EvaluateAndReportInput {
    * whole on one rank (so each number equals one process's), and rank 0 writes the results.
    */
   readonly distributed?: Pick<DistributedRun, 'collective' | 'rank' | 'size' | 'isWriter'>;
+  /**
+   * The run's phase times so far (setup and training): calibration, evaluation and charts are
+   * added, and results.json and the closing line report them with the process's wall time.
+   */
+  readonly phases?: PhaseTimes;
 }
 
 /**
@@ -63,6 +70,7 @@ export interface EvaluateAndReportInput {
  */
 export async function evaluateAndReport(input: EvaluateAndReportInput): Promise<SubnetResult[]> {
   const { config, space, supernet, data, io } = input;
+  const phases = input.phases ?? new PhaseTimes();
   io.stdout(
     `evaluating: BN calibration on ${config.evaluation.calibrationBatches} batches of ${config.evaluation.calibrationBatchSize}, then the test split\n`,
   );
@@ -76,6 +84,7 @@ export async function evaluateAndReport(input: EvaluateAndReportInput): Promise<
     evaluateSubnet(supernet, arch, label, data, {
       ...config.evaluation,
       seed: config.seed,
+      phases,
       ...(config.data.augmentation === undefined ? {} : { augmentation: config.data.augmentation }),
     });
   const results: SubnetResult[] = [];
@@ -83,29 +92,29 @@ export async function evaluateAndReport(input: EvaluateAndReportInput): Promise<
   else results.push(...(await fanOut(input.distributed, archs, evaluate)));
   if (input.distributed?.isWriter === false) return results;
   io.stdout(`${formatResultsTable(results)}\n`);
-  await writeResults(input.runDir, results, {
-    space: space.name,
-    dataset: data.train.name,
-    ...input.summary,
-  });
+  await phases.time('charts', () =>
+    writeRunCharts(input.runDir, { results, space: space.name, dataset: data.train.name }),
+  );
+  // Node's performance clock starts with the process: this is the command's wall time so far.
+  const wallSeconds = performance.now() / 1000;
+  await atomicWrite(
+    runFiles(input.runDir).results,
+    `${JSON.stringify(
+      {
+        space: space.name,
+        dataset: data.train.name,
+        ...input.summary,
+        wallSeconds,
+        phaseSeconds: phases.toJSON(),
+        subnets: results,
+      },
+      null,
+      2,
+    )}\n`,
+  );
   io.stdout(
     `results: ${runFiles(input.runDir).results}, chart: ${join(input.runDir, 'chart.png')}\n`,
   );
+  io.stdout(`${formatPhaseTimes(phases, wallSeconds)}\n`);
   return results;
-}
-
-async function writeResults(
-  runDir: string,
-  results: readonly SubnetResult[],
-  summary: Record<string, unknown>,
-): Promise<void> {
-  await atomicWrite(
-    runFiles(runDir).results,
-    `${JSON.stringify({ ...summary, subnets: results }, null, 2)}\n`,
-  );
-  await writeRunCharts(runDir, {
-    results,
-    space: String(summary.space),
-    dataset: String(summary.dataset),
-  });
 }

@@ -2,6 +2,7 @@ import { createBatchIterator, type Dataset } from '@supernas/data';
 import type { Supernet } from '@supernas/elastic';
 import { countFlops } from '@supernas/flops';
 import { type ArchConfig, archKey } from '@supernas/search-space';
+import type { PhaseTimes } from '@supernas/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import { type CalibrationOptions, calibrateOnTraining } from './calibrate-on-training.js';
 
@@ -25,6 +26,8 @@ export const evaluationChunkSize = 100;
 
 export interface EvaluationOptions extends CalibrationOptions {
   readonly batchSize: number;
+  /** Adds the wall time of the calibration and of the test passes to `calibration` / `evaluation`. */
+  readonly phases?: PhaseTimes;
 }
 
 /**
@@ -38,7 +41,10 @@ export async function evaluateSubnet(
   data: { readonly train: Dataset; readonly test: Dataset },
   options: EvaluationOptions,
 ): Promise<SubnetResult> {
+  const calibratedAt = performance.now();
   await calibrateOnTraining(supernet, arch, data.train, options);
+  const testedAt = performance.now();
+  options.phases?.add('calibration', (testedAt - calibratedAt) / 1000);
 
   const test = createBatchIterator(data.test, {
     batchSize: options.batchSize,
@@ -72,6 +78,7 @@ export async function evaluateSubnet(
     }
     seen += count;
   }
+  options.phases?.add('evaluation', (performance.now() - testedAt) / 1000);
   const { flops, params } = countFlops(supernet.space, arch, {
     numClasses: supernet.numClasses,
     inputChannels: supernet.inputChannels,

@@ -8,6 +8,7 @@ import { captureIo } from '../cli-io.js';
 import { runCli } from '../program.js';
 import { RunFileError } from '../run/run-file-error.js';
 import { canMountTmpfs, mountTmpfs } from '../test-utils/tmpfs.js';
+import { withoutWallClock } from '../test-utils/without-wall-clock.js';
 import { parseTrainConfig } from './config.js';
 import { runTraining } from './run-training.js';
 import { trainConfigOf } from './train-setup.js';
@@ -20,9 +21,6 @@ const config = parseTrainConfig({
   sampler: { priorSamples: 500 },
   evaluation: { calibrationBatches: 1, calibrationBatchSize: 32, middleArchs: 0, batchSize: 32 },
 });
-const wallClock = new Set(['imagesPerSecond', 'stepSeconds', 'trainSeconds']);
-const withoutWallClock = (text: string) =>
-  JSON.parse(text, (key, value) => (wallClock.has(key) ? undefined : value));
 const metricsOf = async (runDir: string) =>
   (await readFile(join(runDir, 'metrics.jsonl'), 'utf8')).trim().split('\n').map(withoutWallClock);
 const resultsOf = async (runDir: string) =>

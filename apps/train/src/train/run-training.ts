@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import type { Dataset } from '@supernas/data';
 import { createSupernet, registerGradients } from '@supernas/elastic';
 import { getSearchSpace } from '@supernas/search-space';
-import type { StepRecord } from '@supernas/trainer';
+import { PhaseTimes, type StepRecord } from '@supernas/trainer';
 import { type SelectedBackend, selectBackend } from '../backend.js';
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../cli-usage-error.js';
@@ -94,6 +94,8 @@ async function startRunFolder(runDir: string, config: TrainRunConfig): Promise<v
 export async function runTraining(options: RunTrainingOptions): Promise<RunTrainingResult> {
   const run = options.distributed ?? localRun(options.io);
   const { io } = run;
+  const phases = new PhaseTimes();
+  const setupStartedAt = performance.now();
   // Rank 0's folder (a fresh run's timestamp differs between ranks): a shared one.
   const runDir = await resultOfWriter(run, async () =>
     resolve(options.runDir ?? join('runs', timestamp())),
@@ -162,6 +164,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
       await syncSupernet(supernet, run, 'check');
       io.stdout(`resuming ${runDir} at step ${resume.step} of ${totalSteps}\n`);
     } else await syncSupernet(supernet, run, 'broadcast');
+    phases.add('setup', (performance.now() - setupStartedAt) / 1000);
     io.stdout(
       `training ${space.name} supernet: ${totalSteps} steps of batch ${batchSize}, sampler ${sampler.name}, distillation ${config.distillation.kind}, run folder ${runDir}\n`,
     );
@@ -176,6 +179,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
       sampler,
       ...(resume === undefined ? {} : { resume }),
       distributed: run,
+      phases,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(options.onStep === undefined ? {} : { onStep: options.onStep }),
     });
@@ -204,6 +208,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
           summary: { backend: backend.name, steps: totalSteps, trainSeconds: outcome.trainSeconds },
           io,
           distributed: run,
+          phases,
         });
     return { ...summary, interrupted: false, results };
   } finally {

@@ -5,6 +5,7 @@ import { countFlops } from '@supernas/flops';
 import type { Sampler } from '@supernas/samplers';
 import { deriveRng, type SearchSpace } from '@supernas/search-space';
 import {
+  type PhaseTimes,
   type Sgd,
   type StepRecord,
   type TrainConfig,
@@ -35,6 +36,8 @@ export interface TrainWithMetricsInput {
   readonly distributed?: Pick<DistributedRun, 'rank' | 'size' | 'isWriter' | 'dataParallel'>;
   readonly signal?: AbortSignal;
   readonly onStep?: (record: StepRecord) => void;
+  /** Where the training loop's time goes (see `trainSupernet`'s `phases`). */
+  readonly phases?: PhaseTimes;
 }
 
 export interface TrainWithMetricsResult {
@@ -165,6 +168,7 @@ export async function trainWithMetrics(
       onStep,
       saveCheckpoint,
       ...(run.dataParallel === undefined ? {} : { dataParallel: run.dataParallel }),
+      ...(input.phases === undefined ? {} : { phases: input.phases }),
       ...(input.signal === undefined ? {} : { signal: input.signal }),
     });
   } finally {
