@@ -12,6 +12,7 @@
         "native/fused.cc",
         "native/layout.cc",
         "native/matmul.cc",
+        "native/mbconv-train.cc",
         "native/pool.cc",
         "native/reduce.cc"
       ],

@@ -2,10 +2,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import { InvalidNativeOptionError, NativeBackendUnavailableError } from './errors.js';
 import { countKernelCall } from './kernel-stats.js';
 import { allNativeKernels } from './kernels/all-kernels.js';
-import { FusedKernelInputError, fusedKernels } from './kernels/fused-kernels.js';
+import {
+  FusedKernelInputError,
+  fusedKernels as plainFusedKernels,
+} from './kernels/fused-kernels.js';
+import { mbconvTrainKernels } from './kernels/mbconv-train-kernels.js';
 import { loadAddon } from './load-addon.js';
 import type { NativeAddon } from './native-addon.js';
 import { defaultPoolBytes, NativeBackend } from './native-backend.js';
+
+const fusedKernels = [...plainFusedKernels, ...mbconvTrainKernels];
 
 /** The name `enableNativeBackend()` registers; select it with `tf.setBackend('native')`. */
 export const nativeBackendName = 'native';

@@ -119,3 +119,57 @@ export function swish<T extends tf.Tensor>(x: T): T {
   const fused = hasKernel(fusedKernelNames.swish) && isFloat(x);
   return (fused ? fusedSwish(x) : composedSwish(x)) as T;
 }
+
+const batchNormSwishOps = new Map<number, ReturnType<typeof composedBatchNorm>>();
+
+function fusedBatchNormSwish(epsilon: number) {
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, gamma, beta, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const [y, mean, inverseStd] = tf
+      .engine()
+      .runKernel(
+        fusedKernelNames.batchNormSwishTraining,
+        { x, gamma, beta },
+        { epsilon },
+      ) as tf.Tensor[];
+    save([x, mean as tf.Tensor, inverseStd as tf.Tensor, gamma, beta]);
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [savedX, savedMean, savedInverseStd, savedGamma, savedBeta] = saved as tf.Tensor[];
+      return tf.engine().runKernel(fusedKernelNames.batchNormSwishTrainingGrad, {
+        dy,
+        x: savedX as tf.Tensor,
+        mean: savedMean as tf.Tensor,
+        inverseStd: savedInverseStd as tf.Tensor,
+        gamma: savedGamma as tf.Tensor,
+        beta: savedBeta as tf.Tensor,
+      }) as tf.Tensor[];
+    };
+    return { value: y as tf.Tensor, gradFunc };
+  });
+}
+
+/**
+ * `swish(batchNormTraining(x, gamma, beta, epsilon))`, as an MBConv layer runs them. On the
+ * `native` backend one kernel each way (2 passes over `x` forward, 2 backward; the normalised
+ * tensor is never stored); elsewhere the two ops, with the same results.
+ */
+export function batchNormSwishTraining<T extends tf.Tensor>(
+  x: T,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  epsilon = 1e-5,
+): T {
+  const channels = x.shape[x.rank - 1];
+  const fused =
+    hasKernel(fusedKernelNames.batchNormSwishTraining) &&
+    gamma.size === channels &&
+    beta.size === channels &&
+    isFloat(x, gamma, beta);
+  if (!fused) return swish(batchNormTraining(x, gamma, beta, epsilon));
+  let op = batchNormSwishOps.get(epsilon);
+  if (op === undefined) {
+    op = fusedBatchNormSwish(epsilon);
+    batchNormSwishOps.set(epsilon, op);
+  }
+  return op(x, gamma, beta) as T;
+}

@@ -8,7 +8,7 @@ export {
   releaseNativeMemory,
 } from './enable-native-backend.js';
 export { InvalidNativeOptionError, NativeBackendUnavailableError } from './errors.js';
-export { batchNormTraining, swish } from './fused-ops.js';
+export { batchNormSwishTraining, batchNormTraining, swish } from './fused-ops.js';
 export {
   getNativeKernelStats,
   type NativeKernelStats,

@@ -97,6 +97,39 @@ export interface NativeAddon {
     dBeta: Float32Array,
   ): void;
   swishGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
+  /** BN with batch statistics, then `activation` (0 none, 1 swish); native/mbconv-train.cc. */
+  batchNormActivationTraining(
+    x: Float32Array,
+    channels: number,
+    gamma: Float32Array,
+    beta: Float32Array,
+    epsilon: number,
+    activation: number,
+    y: Float32Array,
+    mean: Float32Array,
+    inverseStd: Float32Array,
+  ): void;
+  /** Its gradient; `beta` may be null without an activation. */
+  batchNormActivationTrainingGrad(
+    dy: Float32Array,
+    x: Float32Array,
+    channels: number,
+    mean: Float32Array,
+    inverseStd: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array | null,
+    activation: number,
+    dx: Float32Array,
+    dGamma: Float32Array,
+    dBeta: Float32Array,
+  ): void;
+  /** A depthwise convolution's weight gradient (multiplier 1, no dilation). */
+  depthwiseBackwardWeights(
+    x: Float32Array,
+    dy: Float32Array,
+    dFilter: Float32Array,
+    dims: readonly number[],
+  ): void;
   pool(
     kind: 'avgForward' | 'avgBackward' | 'maxForward',
     input: Float32Array,

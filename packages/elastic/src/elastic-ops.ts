@@ -76,7 +76,19 @@ export function averagePool(x: tf.Tensor4D, size: number, padding: number): tf.T
   return tf.avgPool(padded, size, size, 'valid');
 }
 
+/**
+ * tf.mean's own gradient builds a tensor of ones the size of x, multiplies and divides (three
+ * full-size ops); this one scales the [N, 1, 1, C] gradient and broadcasts it once.
+ */
+const globalAveragePoolOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const x = args[0] as tf.Tensor4D;
+  const [, height, width] = x.shape;
+  const gradFunc = (dy: tf.Tensor): tf.Tensor =>
+    tf.broadcastTo(tf.div(dy, height * width), x.shape);
+  return { value: tf.mean(x, [1, 2], true), gradFunc };
+});
+
 /** Global average pool, keeping the spatial dims: [N, H, W, C] -> [N, 1, 1, C]. */
 export function globalAveragePool(x: tf.Tensor4D): tf.Tensor4D {
-  return tf.mean(x, [1, 2], true);
+  return globalAveragePoolOp(x) as tf.Tensor4D;
 }
