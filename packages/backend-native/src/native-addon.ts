@@ -123,6 +123,18 @@ export interface NativeAddon {
     dGamma: Float32Array,
     dBeta: Float32Array,
   ): void;
+  /** One SGD step (native/sgd-step.cc); weightDecay 0 leaves the gradient as it is. */
+  sgdStep(
+    parameter: Float32Array,
+    gradient: Float32Array,
+    buffer: Float32Array,
+    learningRate: number,
+    momentum: number,
+    weightDecay: number,
+    nesterov: boolean,
+    nextParameter: Float32Array,
+    nextBuffer: Float32Array,
+  ): void;
   /** A depthwise convolution's weight gradient (multiplier 1, no dilation). */
   depthwiseBackwardWeights(
     x: Float32Array,

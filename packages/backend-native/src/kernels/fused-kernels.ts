@@ -12,6 +12,8 @@ import { floatValues, type NativeKernel } from './native-kernel.js';
  *   with y = swish(batch norm of x): the BN and activation of an MBConv layer in one kernel;
  * - `SupernasBatchNormSwishTrainingGrad`: {dy, x, mean, inverseStd, gamma, beta}
  *   -> [dx, dGamma, dBeta] (the BN output is recomputed from x, never stored).
+ * - `SupernasSgdStep`: {parameter, gradient, buffer}, attrs {learningRate, momentum,
+ *   weightDecay, nesterov} -> [nextParameter, nextBuffer]: one SGD step with momentum.
  * A package that must not depend on this one can test `tf.getKernel(name, tf.getBackend())`
  * and run them through `tf.engine().runKernel`, as `batchNormTraining` and `swish` do.
  */
@@ -22,6 +24,7 @@ export const fusedKernelNames = {
   swishGrad: 'SupernasSwishGrad',
   batchNormSwishTraining: 'SupernasBatchNormSwishTraining',
   batchNormSwishTrainingGrad: 'SupernasBatchNormSwishTrainingGrad',
+  sgdStep: 'SupernasSgdStep',
 } as const;
 
 /**
