@@ -27,6 +27,7 @@ const { values } = parseArgs({
     data: { type: 'string' },
     top: { type: 'string', default: '25' },
     steps: { type: 'string', default: '2' },
+    'by-calls': { type: 'boolean', default: false },
   },
 });
 const backend = await selectBackend(values.backend);
@@ -99,7 +100,10 @@ for (let index = 1; index <= Number(values.steps); index++) {
     entry.calls += 1;
     byKernel.set(kernel.name, entry);
   }
-  const rows = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms);
+  const byCalls = process.argv.includes('--by-calls');
+  const rows = [...byKernel.entries()].sort((a, b) =>
+    byCalls ? b[1].calls - a[1].calls : b[1].ms - a[1].ms,
+  );
   const total = rows.reduce((sum, [, entry]) => sum + entry.ms, 0);
   console.log(
     `${values.case} on ${backend.name}, step ${index}: ${wall.toFixed(0)} ms wall (profiled), ` +

@@ -7,12 +7,18 @@ import {
   fusedKernels as plainFusedKernels,
 } from './kernels/fused-kernels.js';
 import { mbconvTrainKernels } from './kernels/mbconv-train-kernels.js';
+import { pointwiseConvKernels } from './kernels/pointwise-conv-kernels.js';
 import { sgdStepKernel } from './kernels/sgd-step-kernel.js';
 import { loadAddon } from './load-addon.js';
 import type { NativeAddon } from './native-addon.js';
 import { defaultPoolBytes, NativeBackend } from './native-backend.js';
 
-const fusedKernels = [...plainFusedKernels, ...mbconvTrainKernels, sgdStepKernel];
+const fusedKernels = [
+  ...plainFusedKernels,
+  ...mbconvTrainKernels,
+  ...pointwiseConvKernels,
+  sgdStepKernel,
+];
 
 /** The name `enableNativeBackend()` registers; select it with `tf.setBackend('native')`. */
 export const nativeBackendName = 'native';

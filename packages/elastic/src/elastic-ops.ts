@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedKernelNames, fusedPointwiseConv, hasFusedKernels } from './fused-kernels.js';
 
 /**
  * The leading block of `weight` of shape `size` starting at `begin` (zeros if omitted), with no op
@@ -21,9 +22,16 @@ export function sliceWeight<R extends tf.Rank>(
 /**
  * A stride-1 1x1 conv as a matrix product over [N * H * W, C]: the same arithmetic as conv2d,
  * fewer kernels to fall back on (wasm has no Conv2DBackpropFilter) and faster on every backend.
- * `weight` is [1, 1, in, out] or [in, out].
+ * `weight` is [1, 1, in, out] or [in, out]. Where the backend registers the fused pointwise conv
+ * kernels (`@supernas/backend-native`) it is one kernel each way instead of about 14 dispatches.
  */
 export function pointwiseConv(x: tf.Tensor4D, weight: tf.Tensor): tf.Tensor4D {
+  const fused =
+    x.dtype === 'float32' &&
+    weight.dtype === 'float32' &&
+    x.size > 0 &&
+    hasFusedKernels(fusedKernelNames.pointwiseConv, fusedKernelNames.pointwiseConvGrad);
+  if (fused) return fusedPointwiseConv(x, weight) as tf.Tensor4D;
   const [batch, height, width, channels] = x.shape;
   const outChannels = weight.shape[weight.rank - 1] as number;
   const matrix =

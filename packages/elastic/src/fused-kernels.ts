@@ -12,6 +12,8 @@ import { batchNormEpsilon } from './batch-norm-epsilon.js';
  * - `SupernasBatchNormSwishTraining` {x, gamma, beta}, attrs {epsilon} -> [swish(BN(x)), mean,
  *   inverseStd]; `SupernasBatchNormSwishTrainingGrad` {dy, x, mean, inverseStd, gamma, beta}
  *   -> [dx, dGamma, dBeta]: a layer's BN and activation in one kernel each way
+ * - `SupernasPointwiseConv` {x: [..., C], weight: [1, 1, C, K] or [C, K]} -> y [..., K];
+ *   `SupernasPointwiseConvGrad` {dy, x, weight} -> [dx, dWeight]: a 1x1 conv, one kernel each way
  */
 export const fusedKernelNames = {
   batchNormTraining: 'SupernasBatchNormTraining',
@@ -20,6 +22,8 @@ export const fusedKernelNames = {
   swishGrad: 'SupernasSwishGrad',
   batchNormSwishTraining: 'SupernasBatchNormSwishTraining',
   batchNormSwishTrainingGrad: 'SupernasBatchNormSwishTrainingGrad',
+  pointwiseConv: 'SupernasPointwiseConv',
+  pointwiseConvGrad: 'SupernasPointwiseConvGrad',
 } as const;
 
 /** Whether the active backend registers both `forward` and `backward`. */
@@ -106,3 +110,15 @@ export const fusedBatchNormSwishTraining = tf.customGrad(
     return { value: value!, gradFunc };
   },
 );
+
+/** A stride-1 1x1 conv through the fused kernels (same maths as reshapes and a matmul). */
+export const fusedPointwiseConv = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, weight, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  const [value] = run(fusedKernelNames.pointwiseConv, { x, weight });
+  save([x, weight]);
+  const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
+    const [savedX, savedWeight] = saved as [tf.Tensor, tf.Tensor];
+    return run(fusedKernelNames.pointwiseConvGrad, { dy, x: savedX, weight: savedWeight });
+  };
+  return { value: value!, gradFunc };
+});

@@ -14,6 +14,8 @@ import { floatValues, type NativeKernel } from './native-kernel.js';
  *   -> [dx, dGamma, dBeta] (the BN output is recomputed from x, never stored).
  * - `SupernasSgdStep`: {parameter, gradient, buffer}, attrs {learningRate, momentum,
  *   weightDecay, nesterov} -> [nextParameter, nextBuffer]: one SGD step with momentum.
+ * - `SupernasPointwiseConv`: {x: [..., C], weight: [1, 1, C, K] or [C, K]} -> y [..., K], a
+ *   stride-1 1x1 convolution; `SupernasPointwiseConvGrad`: {dy, x, weight} -> [dx, dWeight].
  * A package that must not depend on this one can test `tf.getKernel(name, tf.getBackend())`
  * and run them through `tf.engine().runKernel`, as `batchNormTraining` and `swish` do.
  */
@@ -25,6 +27,8 @@ export const fusedKernelNames = {
   batchNormSwishTraining: 'SupernasBatchNormSwishTraining',
   batchNormSwishTrainingGrad: 'SupernasBatchNormSwishTrainingGrad',
   sgdStep: 'SupernasSgdStep',
+  pointwiseConv: 'SupernasPointwiseConv',
+  pointwiseConvGrad: 'SupernasPointwiseConvGrad',
 } as const;
 
 /**
