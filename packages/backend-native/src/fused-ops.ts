@@ -40,25 +40,32 @@ function composedBatchNorm(epsilon: number) {
   });
 }
 
-function fusedBatchNorm(epsilon: number) {
+/**
+ * Batch norm through a pair of fused kernels: BN alone, or BN + swish (which also saves beta,
+ * the gradient kernel recomputes the activation's input from it).
+ */
+function fusedBatchNorm(epsilon: number, withSwish: boolean) {
+  const forward = withSwish
+    ? fusedKernelNames.batchNormSwishTraining
+    : fusedKernelNames.batchNormTraining;
+  const backward = withSwish
+    ? fusedKernelNames.batchNormSwishTrainingGrad
+    : fusedKernelNames.batchNormTrainingGrad;
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, gamma, beta, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     const [y, mean, inverseStd] = tf
       .engine()
-      .runKernel(
-        fusedKernelNames.batchNormTraining,
-        { x, gamma, beta },
-        { epsilon },
-      ) as tf.Tensor[];
-    save([x, mean as tf.Tensor, inverseStd as tf.Tensor, gamma]);
+      .runKernel(forward, { x, gamma, beta }, { epsilon }) as tf.Tensor[];
+    save([x, mean as tf.Tensor, inverseStd as tf.Tensor, gamma, ...(withSwish ? [beta] : [])]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [savedX, savedMean, savedInverseStd, savedGamma] = saved as tf.Tensor[];
-      return tf.engine().runKernel(fusedKernelNames.batchNormTrainingGrad, {
+      const [savedX, savedMean, savedInverseStd, savedGamma, savedBeta] = saved as tf.Tensor[];
+      return tf.engine().runKernel(backward, {
         dy,
         x: savedX as tf.Tensor,
         mean: savedMean as tf.Tensor,
         inverseStd: savedInverseStd as tf.Tensor,
         gamma: savedGamma as tf.Tensor,
+        ...(savedBeta === undefined ? {} : { beta: savedBeta }),
       }) as tf.Tensor[];
     };
     return { value: y as tf.Tensor, gradFunc };
@@ -86,7 +93,7 @@ export function batchNormTraining<T extends tf.Tensor>(
   const key = `${fused ? 'fused' : 'composed'}:${epsilon}`;
   let op = batchNormOps.get(key);
   if (op === undefined) {
-    op = fused ? fusedBatchNorm(epsilon) : composedBatchNorm(epsilon);
+    op = fused ? fusedBatchNorm(epsilon, false) : composedBatchNorm(epsilon);
     batchNormOps.set(key, op);
   }
   return op(x, gamma, beta) as T;
@@ -122,32 +129,6 @@ export function swish<T extends tf.Tensor>(x: T): T {
 
 const batchNormSwishOps = new Map<number, ReturnType<typeof composedBatchNorm>>();
 
-function fusedBatchNormSwish(epsilon: number) {
-  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [x, gamma, beta, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    const [y, mean, inverseStd] = tf
-      .engine()
-      .runKernel(
-        fusedKernelNames.batchNormSwishTraining,
-        { x, gamma, beta },
-        { epsilon },
-      ) as tf.Tensor[];
-    save([x, mean as tf.Tensor, inverseStd as tf.Tensor, gamma, beta]);
-    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [savedX, savedMean, savedInverseStd, savedGamma, savedBeta] = saved as tf.Tensor[];
-      return tf.engine().runKernel(fusedKernelNames.batchNormSwishTrainingGrad, {
-        dy,
-        x: savedX as tf.Tensor,
-        mean: savedMean as tf.Tensor,
-        inverseStd: savedInverseStd as tf.Tensor,
-        gamma: savedGamma as tf.Tensor,
-        beta: savedBeta as tf.Tensor,
-      }) as tf.Tensor[];
-    };
-    return { value: y as tf.Tensor, gradFunc };
-  });
-}
-
 /**
  * `swish(batchNormTraining(x, gamma, beta, epsilon))`, as an MBConv layer runs them. On the
  * `native` backend one kernel each way (2 passes over `x` forward, 2 backward; the normalised
@@ -168,7 +149,7 @@ export function batchNormSwishTraining<T extends tf.Tensor>(
   if (!fused) return swish(batchNormTraining(x, gamma, beta, epsilon));
   let op = batchNormSwishOps.get(epsilon);
   if (op === undefined) {
-    op = fusedBatchNormSwish(epsilon);
+    op = fusedBatchNorm(epsilon, true);
     batchNormSwishOps.set(epsilon, op);
   }
   return op(x, gamma, beta) as T;

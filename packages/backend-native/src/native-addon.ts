@@ -75,27 +75,6 @@ export interface NativeAddon {
     epsilon: number,
     out: Float32Array,
   ): void;
-  batchNormTraining(
-    x: Float32Array,
-    channels: number,
-    gamma: Float32Array,
-    beta: Float32Array,
-    epsilon: number,
-    y: Float32Array,
-    mean: Float32Array,
-    inverseStd: Float32Array,
-  ): void;
-  batchNormTrainingGrad(
-    dy: Float32Array,
-    x: Float32Array,
-    channels: number,
-    mean: Float32Array,
-    inverseStd: Float32Array,
-    gamma: Float32Array,
-    dx: Float32Array,
-    dGamma: Float32Array,
-    dBeta: Float32Array,
-  ): void;
   swishGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   /** BN with batch statistics, then `activation` (0 none, 1 swish); native/mbconv-train.cc. */
   batchNormActivationTraining(
