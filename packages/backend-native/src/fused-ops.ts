@@ -74,11 +74,39 @@ function fusedBatchNorm(epsilon: number, withSwish: boolean) {
 
 const batchNormOps = new Map<string, ReturnType<typeof composedBatchNorm>>();
 
+/** The op for BN (with swish or not), by whether the fused kernel takes these inputs. */
+function batchNormOp(
+  withSwish: boolean,
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  epsilon: number,
+): ReturnType<typeof composedBatchNorm> | undefined {
+  const kernelName = withSwish
+    ? fusedKernelNames.batchNormSwishTraining
+    : fusedKernelNames.batchNormTraining;
+  const channels = x.shape[x.rank - 1];
+  const fused =
+    hasKernel(kernelName) &&
+    gamma.size === channels &&
+    beta.size === channels &&
+    isFloat(x, gamma, beta);
+  // BN + swish without the fused kernel is the two ops (see batchNormSwishTraining).
+  if (!fused && withSwish) return undefined;
+  const key = `${fused ? 'fused' : 'composed'}:${withSwish}:${epsilon}`;
+  let op = batchNormOps.get(key);
+  if (op === undefined) {
+    op = fused ? fusedBatchNorm(epsilon, withSwish) : composedBatchNorm(epsilon);
+    batchNormOps.set(key, op);
+  }
+  return op;
+}
+
 /**
  * Batch norm in training mode over every axis but the last (channels last): normalise `x`
  * with its batch mean and biased variance, then scale by `gamma` and shift by `beta`, with a
  * closed-form gradient. On the `native` backend forward and backward are one fused kernel each
- * (3 and 2 passes over `x`); elsewhere it runs as tfjs ops with the same result.
+ * (2 passes over `x` each way); elsewhere it runs as tfjs ops with the same result.
  */
 export function batchNormTraining<T extends tf.Tensor>(
   x: T,
@@ -86,17 +114,7 @@ export function batchNormTraining<T extends tf.Tensor>(
   beta: tf.Tensor1D,
   epsilon = 1e-5,
 ): T {
-  const channels = x.shape[x.rank - 1];
-  const perChannel = gamma.size === channels && beta.size === channels;
-  const fused =
-    hasKernel(fusedKernelNames.batchNormTraining) && perChannel && isFloat(x, gamma, beta);
-  const key = `${fused ? 'fused' : 'composed'}:${epsilon}`;
-  let op = batchNormOps.get(key);
-  if (op === undefined) {
-    op = fused ? fusedBatchNorm(epsilon, false) : composedBatchNorm(epsilon);
-    batchNormOps.set(key, op);
-  }
-  return op(x, gamma, beta) as T;
+  return batchNormOp(false, x, gamma, beta, epsilon)!(x, gamma, beta) as T;
 }
 
 const fusedSwish = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -127,8 +145,6 @@ export function swish<T extends tf.Tensor>(x: T): T {
   return (fused ? fusedSwish(x) : composedSwish(x)) as T;
 }
 
-const batchNormSwishOps = new Map<number, ReturnType<typeof composedBatchNorm>>();
-
 /**
  * `swish(batchNormTraining(x, gamma, beta, epsilon))`, as an MBConv layer runs them. On the
  * `native` backend one kernel each way (2 passes over `x` forward, 2 backward; the normalised
@@ -140,17 +156,8 @@ export function batchNormSwishTraining<T extends tf.Tensor>(
   beta: tf.Tensor1D,
   epsilon = 1e-5,
 ): T {
-  const channels = x.shape[x.rank - 1];
-  const fused =
-    hasKernel(fusedKernelNames.batchNormSwishTraining) &&
-    gamma.size === channels &&
-    beta.size === channels &&
-    isFloat(x, gamma, beta);
-  if (!fused) return swish(batchNormTraining(x, gamma, beta, epsilon));
-  let op = batchNormSwishOps.get(epsilon);
-  if (op === undefined) {
-    op = fusedBatchNorm(epsilon, true);
-    batchNormSwishOps.set(epsilon, op);
-  }
-  return op(x, gamma, beta) as T;
+  const op = batchNormOp(true, x, gamma, beta, epsilon);
+  return (
+    op === undefined ? swish(batchNormTraining(x, gamma, beta, epsilon)) : op(x, gamma, beta)
+  ) as T;
 }
