@@ -10,6 +10,7 @@
         "native/conv.cc",
         "native/eltwise.cc",
         "native/fused.cc",
+        "native/infer-plan.cc",
         "native/layout.cc",
         "native/matmul.cc",
         "native/mbconv-train.cc",

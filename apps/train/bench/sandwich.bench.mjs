@@ -12,8 +12,8 @@
 // (extractSubnet / get_active_subnet), like for like: A0 at 192 px and the tiny max / min
 // subnets at 28 / 24 px, batch 1 and 16.
 //
-//   node bench/sandwich.bench.mjs [--rounds 3] [--cases tiny-train,a0-infer,attentivenas-train]
-//        (more cases: a0-static-infer,tiny-max-static-infer,tiny-min-static-infer)
+//   node bench/sandwich.bench.mjs [--rounds 3] [--cases tiny-train,a0-infer,attentivenas-train,
+//        a0-static-infer,tiny-max-static-infer,tiny-min-static-infer]   (default: all six)
 //                                 [--backends native,wasm] [--repeats N] [--json FILE]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,7 +28,11 @@ const repoRoot = join(here, '..', '..', '..');
 const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '3' },
-    cases: { type: 'string', default: 'tiny-train,a0-infer,attentivenas-train' },
+    cases: {
+      type: 'string',
+      default:
+        'tiny-train,a0-infer,attentivenas-train,a0-static-infer,tiny-max-static-infer,tiny-min-static-infer',
+    },
     backends: { type: 'string', default: 'native,wasm' },
     /** Timed steps or runs per process, for every case and backend (default: per case below). */
     repeats: { type: 'string' },

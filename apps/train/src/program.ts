@@ -13,6 +13,7 @@ import { registerSearchCommand } from './commands/search.js';
 import { registerSpaceCommands } from './commands/space-show.js';
 import { registerTrainCommand } from './commands/train.js';
 import { formatCliError } from './format-cli-error.js';
+import { refuseUnderMpirun } from './train/mpirun-guard.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -41,7 +42,16 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerPredictorBuildCommand(program, io);
   registerSearchCommand(program, io);
   registerEnvironmentCommands(program, io);
+  program.hook('preAction', (_program, command) => refuseUnderMpirun(commandPath(command)));
   return program;
+}
+
+/** `predictor build` for the command `build` under `predictor`. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let at: Command | null = command; at?.parent != null; at = at.parent)
+    names.unshift(at.name());
+  return names.join(' ');
 }
 
 /**

@@ -15,6 +15,8 @@ interface Sample {
   file: string;
   label: number;
   logits: Record<string, number[]>;
+  /** The supernet's logits for the exported archs, BN calibrated in Node on the calibration images. */
+  supernetLogits: Record<string, number[]>;
 }
 const samples = (
   JSON.parse(readFileSync(join(appDir, 'public/demo/samples/samples.json'), 'utf8')) as {
@@ -28,6 +30,8 @@ type App = {
   chooseBackend(mode: string): Promise<void>;
   search(budget: { maxLatencyMs: number } | { maxMflops: number }): Promise<void>;
   sampleLogits(subnetPath: string, file: string): Promise<number[]>;
+  supernetLogits(arch: unknown, files: readonly string[]): Promise<number[][]>;
+  chosenLogits(file: string): Promise<number[]>;
   backend(): string;
   webgpuAdapterInfo(): Promise<{
     isFallbackAdapter: boolean;
@@ -42,10 +46,24 @@ type App = {
     };
     run?: { source: { id: string } };
     subnets: {
-      subnet: { path: string; metadata: { archKey: string } };
+      subnet: { path: string; metadata: { archKey: string; arch: unknown } };
       latency?: { medianMs: number };
     }[];
-    result?: { chosen: { key: string; latencyMs?: number; latencySource?: string; cost: number } };
+    result?: {
+      chosen: {
+        key: string;
+        latencyMs?: number;
+        latencySource?: string;
+        accuracySource: string;
+        cost: number;
+      };
+      method: string;
+      evaluated: number;
+      front: { key: string }[];
+      fronts: { mflops: unknown[]; latency?: unknown[] };
+      measured: { latencyMs: number }[];
+    };
+    chosen?: { label: string; key: string; exported?: { subnet: { path: string } } };
   };
 };
 declare const supernasApp: App;
@@ -150,6 +168,43 @@ describe.skipIf(executablePath === undefined)('the web app in headless Chromium'
     }
   }, 300_000);
 
+  it("searches the whole space with @supernas/search and the run's predictor, fronts against MFLOPs and latency", async () => {
+    const result = await page.evaluate(() => supernasApp.state.result!);
+    expect(result.method).toBe('evolutionary');
+    // The initial population alone is 64 archs; the demo run exports 4.
+    expect(result.evaluated).toBeGreaterThan(100);
+    expect(result.chosen.accuracySource).toBe('predicted');
+    expect(result.fronts.mflops.length).toBeGreaterThan(1);
+    expect(result.fronts.latency!.length).toBeGreaterThan(1);
+    expect(await page.locator('#chart-mflops svg').count()).toBeGreaterThan(0);
+    expect(await page.locator('#chart-latency svg').count()).toBeGreaterThan(0);
+  });
+
+  it('runs archs from the supernet with BN calibrated in the page, with the logits Node gets', async () => {
+    const files = samples.slice(0, 6).map((sample) => sample.file);
+    let worst = 0;
+    for (const subnetPath of subnetPaths) {
+      const arch = await page.evaluate(
+        (path) =>
+          supernasApp.state.subnets.find((s) => s.subnet.path === path)!.subnet.metadata.arch,
+        subnetPath,
+      );
+      const rows = await page.evaluate(([a, f]) => supernasApp.supernetLogits(a, f), [
+        arch,
+        files,
+      ] as const);
+      rows.forEach((row, index) => {
+        const expected = samples[index]!.supernetLogits[subnetPath]!;
+        expect(argmax(row), `${subnetPath} ${files[index]}`).toBe(argmax(expected));
+        worst = Math.max(worst, maxAbsDifference(row, expected));
+      });
+    }
+    console.log(
+      `supernet + in-page BN calibration vs Node: max |logit difference| ${worst.toExponential(2)}`,
+    );
+    expect(worst).toBeLessThan(1e-3);
+  }, 300_000);
+
   it('finds an arch whose latency measured on this device is within a latency budget', async () => {
     await page.evaluate(() => supernasApp.chooseBackend('auto'));
     const latencies = await page.evaluate(() =>
@@ -201,19 +256,20 @@ describe.skipIf(executablePath === undefined)('the web app in headless Chromium'
     const card = page.locator('#dropped .sample').first();
     await card.waitFor({ timeout: 30_000 });
     const text = (await card.textContent()) ?? '';
-    const chosenPath = await page.evaluate(() => {
-      const key = supernasApp.state.result!.chosen.key;
-      return supernasApp.state.subnets.find((subnet) => subnet.subnet.metadata.archKey === key)!
-        .subnet.path;
-    });
+    const exportedPath = await page.evaluate(() => supernasApp.state.chosen!.exported?.subnet.path);
     const names = JSON.parse(
-      readFileSync(join(appDir, 'public/demo', chosenPath, 'metadata.json'), 'utf8'),
+      readFileSync(join(appDir, 'public/demo/subnets/max/metadata.json'), 'utf8'),
     ).classNames as string[];
-    expect(text).toContain(`test-2.png: ${names[argmax(sample.logits[chosenPath]!)]}`);
+    const logits = await page.evaluate((file) => supernasApp.chosenLogits(file), sample.file);
+    // An exported subnet classifies as the run's own logits say; any other arch as the page's.
+    if (exportedPath !== undefined)
+      expect(argmax(logits)).toBe(argmax(sample.logits[exportedPath]!));
+    expect(text).toContain(`test-2.png: ${names[argmax(logits)]}`);
   });
 
   it('is readable on a phone-sized viewport', async () => {
-    await page.evaluate((maxMflops) => supernasApp.search({ maxMflops }), 1e9);
+    // A budget just above the largest subnet's 2.95 MFLOPs: every arch of the space fits.
+    await page.evaluate((maxMflops) => supernasApp.search({ maxMflops }), 3);
     await page.setViewportSize({ width: 390, height: 844 });
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - window.innerWidth,

@@ -1,13 +1,18 @@
+import type { Supernet } from '@supernas/elastic';
 import type {
   BackendChoice,
+  DeviceSearchResult,
+  ExportMetadata,
   LatencyMeasurement,
   LatencyModel,
   LoadedRun,
   RunSubnet,
-  SearchResult,
   SubnetRunner,
 } from '@supernas/evaluator';
+import type { ArchConfig } from '@supernas/search-space';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
+import type { CalibrationImages } from './calibration-images.js';
+import type { DeviceLatencies } from './device-latency.js';
 
 export interface SampleRecord {
   readonly file: string;
@@ -26,14 +31,35 @@ export interface SubnetState {
   latency?: LatencyMeasurement;
 }
 
+/** The arch a search chose: an exported subnet, or any arch of the space run from the supernet. */
+export interface ChosenArch {
+  readonly label: string;
+  readonly arch: ArchConfig;
+  readonly key: string;
+  /** The preprocessing, class names and shape `classify` reads. */
+  readonly metadata: ExportMetadata;
+  readonly runner: SubnetRunner;
+  /** Set when the chosen arch is one of the run's exported subnets. */
+  readonly exported?: SubnetState;
+  dispose(): void;
+}
+
 export interface AppState {
   run?: LoadedRun;
   subnets: SubnetState[];
   samples: SampleRecord[];
+  /** The run's `predictor.json`, parsed. */
+  predictorJson?: unknown;
+  /** The run's supernet, on the active backend, when the run ships its checkpoint. */
+  supernet?: Supernet;
+  /** Training images for BN calibration of archs run from the supernet. */
+  calibration?: CalibrationImages;
   backendChoice?: BackendChoice;
   device?: string;
+  latencies?: DeviceLatencies;
   latencyModel?: LatencyModel;
-  result?: SearchResult;
+  result?: DeviceSearchResult;
+  chosen?: ChosenArch;
 }
 
 export const state: AppState = { subnets: [], samples: [] };

@@ -8,22 +8,28 @@ export interface ChartPoint {
   readonly chosen: boolean;
 }
 
-/** Accuracy against a cost, the Pareto front as a step line, the budget as a rule. */
+/**
+ * Accuracy against a cost, the Pareto front as a step line, the budget as a rule. A budget far
+ * beyond every point (more than twice the largest cost, as "no limit" is often given) is left
+ * out, so it cannot squash the points into one edge of the chart.
+ */
 export function tradeOffChart(
   points: readonly ChartPoint[],
-  xLabel: string,
+  labels: { readonly x: string; readonly y: string },
   budget?: number,
 ): Element {
   const front = points.filter((point) => point.onFront).sort((a, b) => a.x - b.x);
+  const largest = Math.max(0, ...points.map((point) => point.x));
+  const rule = budget !== undefined && budget <= 2 * largest ? budget : undefined;
   return Plot.plot({
     width: 480,
     height: 280,
     marginLeft: 48,
     grid: true,
-    x: { label: xLabel },
-    y: { label: 'test top-1 (%)' },
+    x: { label: labels.x },
+    y: { label: labels.y },
     color: {
-      domain: ['on the front', 'dominated', 'chosen'],
+      domain: ['on the front', 'other', 'chosen'],
       range: ['#2563eb', '#9ca3af', '#d97706'],
       legend: true,
     },
@@ -37,15 +43,15 @@ export function tradeOffChart(
       Plot.dot(points, {
         x: 'x',
         y: (point: ChartPoint) => 100 * point.top1,
-        r: (point: ChartPoint) => (point.chosen ? 7 : 4),
+        r: (point: ChartPoint) => (point.chosen ? 7 : 3.5),
         fill: (point: ChartPoint) =>
-          point.chosen ? 'chosen' : point.onFront ? 'on the front' : 'dominated',
+          point.chosen ? 'chosen' : point.onFront ? 'on the front' : 'other',
         title: (point: ChartPoint) =>
-          `${point.label}: ${(100 * point.top1).toFixed(1)}% at ${point.x.toFixed(2)}`,
+          `${point.label}: ${(100 * point.top1).toFixed(2)}% at ${point.x.toFixed(2)}`,
       }),
-      ...(budget === undefined
+      ...(rule === undefined
         ? []
-        : [Plot.ruleX([budget], { stroke: '#d97706', strokeDasharray: '4 3' })]),
+        : [Plot.ruleX([rule], { stroke: '#d97706', strokeDasharray: '4 3' })]),
     ],
   });
 }

@@ -5,7 +5,6 @@ import {
   classify,
   connectSearchWorker,
   type DeviceBudget,
-  describeBackend,
   deviceKey,
   filesSource,
   fitLatencyModel,
@@ -14,21 +13,32 @@ import {
   latencyTable,
   loadRun,
   loadSubnetModel,
-  measureLatency,
   type PickedFile,
-  paretoFront,
   pickBackend,
   probeBackends,
   readJson,
   searchForDevice,
   webgpuAdapterInfo,
 } from '@supernas/evaluator';
+import {
+  calibratedArchRunner,
+  imageBatches,
+  loadRunSupernet,
+  supernetArchRunner,
+} from '@supernas/evaluator/supernet';
+import type { ArchConfig } from '@supernas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import { type SampleRecord, type SubnetState, state, subnetLabel } from './app-state.js';
-import { lossChart, tradeOffChart } from './charts.js';
+import { loadCalibrationImages } from './calibration-images.js';
+import { chosenArch } from './chosen-arch.js';
+import { classifyFile, classifySamples, imageFromBytes } from './classify-view.js';
+import { DeviceLatencies } from './device-latency.js';
+import { $ } from './dom.js';
+import { renderDownloads } from './downloads.js';
 import { collectDroppedFiles } from './drop.js';
+import { describeActive, renderBackends, renderRun } from './render-run.js';
+import { renderSearch } from './render-search.js';
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const statusText = $('status');
 const progressBar = $<HTMLProgressElement>('progress');
 const searchClient = connectSearchWorker(
@@ -66,17 +76,27 @@ async function loadSource(source: ArtifactSource): Promise<void> {
     run.manifest.samples === undefined
       ? []
       : (await readJson<{ samples: SampleRecord[] }>(run.source, run.manifest.samples)).samples;
+  state.predictorJson =
+    run.manifest.predictor === undefined
+      ? undefined
+      : await readJson(run.source, run.manifest.predictor);
   $('main').hidden = false;
   renderRun();
   await chooseBackend($<HTMLSelectElement>('backend-select').value);
 }
 
 function disposeModels(): void {
+  state.chosen?.dispose();
+  state.chosen = undefined;
   for (const subnet of state.subnets) {
     subnet.model?.dispose();
     subnet.model = undefined;
     subnet.runner = undefined;
   }
+  state.supernet?.dispose();
+  state.supernet = undefined;
+  tf.dispose(state.calibration?.images ?? []);
+  state.calibration = undefined;
 }
 
 async function loadModels(): Promise<void> {
@@ -86,6 +106,12 @@ async function loadModels(): Promise<void> {
     progress(`Loading ${subnet.label} on ${tf.getBackend()}…`, index / state.subnets.length);
     subnet.model = await loadSubnetModel(run.source, subnet.subnet.path);
     subnet.runner = graphModelRunner(subnet.model, subnet.subnet.metadata);
+  }
+  // The supernet runs any arch of the space, so a search is not limited to the exported subnets.
+  if (run.manifest.checkpoint !== undefined) {
+    progress(`Loading the supernet on ${tf.getBackend()}…`, 1);
+    state.supernet = (await loadRunSupernet(run.source, run.manifest.checkpoint)).supernet;
+    state.calibration = await loadCalibrationImages(run);
   }
 }
 
@@ -128,49 +154,59 @@ async function chooseBackend(mode: string): Promise<void> {
   renderBackends();
   await loadModels();
   await measureAll();
+  setupBudgetSlider();
   await runSearch();
 }
 
 async function measureAll(): Promise<void> {
-  const table = latencyTable();
+  const run = state.run!;
+  const archs = new Map(
+    state.subnets.map((subnet) => [subnet.subnet.metadata.archKey, subnet.subnet.metadata.arch]),
+  );
+  const latencies = await DeviceLatencies.open(latencyTable(), state.device!, archs);
+  state.latencies = latencies;
   const total = state.subnets.length;
   for (const [index, subnet] of state.subnets.entries()) {
     progress(
       `Measuring ${subnet.label} on ${tf.getBackend()} (${index + 1}/${total})…`,
       index / total,
     );
-    subnet.latency = await measureLatency(subnet.runner!, {
-      warmup: 3,
-      runs: 10,
-      onProgress: (done, runs) =>
+    const entry = await latencies.latencyOf(
+      subnet.subnet.metadata.arch,
+      () => ({ ...subnet.runner!, dispose: () => {} }),
+      (done, runs) =>
         progress(
           `Measuring ${subnet.label} on ${tf.getBackend()} (${index + 1}/${total}), run ${done}/${runs}…`,
           (index + done / runs) / total,
         ),
-    });
-    await table
-      .put({
-        device: state.device!,
-        archKey: subnet.subnet.metadata.archKey,
-        measurement: subnet.latency,
-        measuredAt: Date.now(),
-      })
-      .catch((error: unknown) => console.warn('latency table not saved', error));
+    );
+    subnet.latency = entry.measurement;
   }
-  const run = state.run!;
+  fitModel(run);
+}
+
+/** Refits the latency model on every arch measured on this device (now or on earlier visits). */
+function fitModel(run: NonNullable<typeof state.run>): void {
   const first = state.subnets[0]!.subnet.metadata;
+  const points = state.latencies!.points();
   state.latencyModel =
-    total >= 2
-      ? fitLatencyModel(
-          run.space,
-          state.subnets.map((subnet) => ({
-            arch: subnet.subnet.metadata.arch,
-            latencyMs: subnet.latency!.medianMs,
-          })),
-          { numClasses: first.numClasses, inputChannels: first.inputShape[3]! },
-        )
+    points.length >= 2
+      ? fitLatencyModel(run.space, points, {
+          numClasses: first.numClasses,
+          inputChannels: first.inputShape[3]!,
+        })
       : undefined;
-  setupBudgetSlider();
+}
+
+/** The searches' measure step: an arch of the supernet timed here, unless the table has it. */
+async function measureArch(arch: ArchConfig): Promise<number> {
+  const entry = await state.latencies!.latencyOf(
+    arch,
+    () => supernetArchRunner(state.supernet!, arch),
+    (done, runs) =>
+      progress(`Measuring the chosen arch on ${tf.getBackend()}, run ${done}/${runs}…`),
+  );
+  return entry.measurement.medianMs;
 }
 
 function budgetKind(): 'latency' | 'mflops' {
@@ -208,272 +244,84 @@ function currentBudget(): DeviceBudget {
   return budgetKind() === 'latency' ? { maxLatencyMs: value } : { maxMflops: value };
 }
 
-async function runSearch(budget: DeviceBudget = currentBudget()): Promise<void> {
+let searches: Promise<void> = Promise.resolve();
+/**
+ * Searches one at a time: a search may time an arch and calibrate the shared supernet's BN,
+ * which another search running at once (a moving slider) would interleave with.
+ */
+function runSearch(budget: DeviceBudget = currentBudget()): Promise<void> {
+  const next = searches.then(() => searchOnce(budget));
+  searches = next.catch(() => {});
+  return next;
+}
+
+async function searchOnce(budget: DeviceBudget): Promise<void> {
   const run = state.run!;
   const first = state.subnets[0]!.subnet.metadata;
-  progress('Searching…');
-  if (state.subnets.every((subnet) => subnet.subnet.metadata.top1 === undefined)) {
+  const evolutionary = state.predictorJson !== undefined && state.supernet !== undefined;
+  progress(evolutionary ? "Searching the space with the run's predictor…" : 'Searching…');
+  if (!evolutionary && state.subnets.every((subnet) => subnet.subnet.metadata.top1 === undefined)) {
     fail(
       new Error('no subnet of this run has a test top-1 (export them with supernas export --eval)'),
     );
     return;
   }
+  const exported = new Set(state.subnets.map((subnet) => subnet.subnet.metadata.archKey));
+  state.chosen?.dispose();
+  state.chosen = undefined;
   try {
-    state.result = await searchForDevice(searchClient, {
-      space: run.space.name,
-      numClasses: first.numClasses,
-      inputChannels: first.inputShape[3]!,
-      budget,
-      // Only subnets exported with --eval carry a test top-1 to rank them by.
-      known: state.subnets
-        .filter((subnet) => subnet.subnet.metadata.top1 !== undefined)
-        .map((subnet) => ({
-          arch: subnet.subnet.metadata.arch,
-          accuracy: subnet.subnet.metadata.top1!,
-          latencyMs: subnet.latency!.medianMs,
-        })),
-      ...(state.latencyModel === undefined ? {} : { latencyModel: state.latencyModel }),
-    });
+    state.result = await searchForDevice(
+      searchClient,
+      {
+        space: run.space.name,
+        numClasses: first.numClasses,
+        inputChannels: first.inputShape[3]!,
+        budget,
+        known: [
+          // Only subnets exported with --eval carry a test top-1.
+          ...state.subnets.map((subnet) => ({
+            arch: subnet.subnet.metadata.arch,
+            ...(subnet.subnet.metadata.top1 === undefined
+              ? {}
+              : { accuracy: subnet.subnet.metadata.top1 }),
+            latencyMs: subnet.latency!.medianMs,
+          })),
+          // Archs of the supernet measured here before (this visit or an earlier one).
+          ...[...state.latencies!.byKey.values()]
+            .filter((entry) => !exported.has(entry.key))
+            .map((entry) => ({ arch: entry.arch, latencyMs: entry.measurement.medianMs })),
+        ],
+        ...(state.latencyModel === undefined ? {} : { latencyModel: state.latencyModel }),
+        ...(evolutionary
+          ? { predictor: { json: state.predictorJson, seed: Number(run.config?.seed ?? 0) } }
+          : {}),
+      },
+      evolutionary ? { measure: measureArch, maxMeasurements: 10 } : {},
+    );
   } catch (error) {
     state.result = undefined;
-    renderSearch();
+    renderSearch(budget);
     fail(error);
     return;
   }
-  renderSearch();
+  if (state.result.measured.length > 0) fitModel(run);
+  if (state.result.chosen.accuracySource === 'predicted' && state.calibration !== undefined)
+    progress('Calibrating BN of the chosen arch on training images…');
+  state.chosen = await chosenArch(state.result.chosen);
+  renderSearch(budget);
   await renderDownloads();
   await classifySamples();
-  const chosen = chosenSubnet()!;
+  const { chosen } = state.result;
   progress(
-    `Ready: ${chosen.label} on ${describeActive()}, ${chosen.latency!.medianMs.toFixed(2)} ms median, ${(100 * (chosen.subnet.metadata.top1 ?? 0)).toFixed(1)}% test top-1.`,
+    `Ready: ${state.chosen.label} on ${describeActive()}, ${chosen.latencyMs?.toFixed(2) ?? '?'} ms median (${chosen.latencySource ?? 'not measured'}), ${(100 * chosen.accuracy).toFixed(1)}% ${chosen.accuracySource === 'predicted' ? 'predicted' : 'test'} top-1.`,
   );
 }
 
-function chosenSubnet(): SubnetState | undefined {
-  const key = state.result?.chosen.key;
-  return state.subnets.find((subnet) => subnet.subnet.metadata.archKey === key);
-}
-
-function describeActive(): string {
-  const timing = state.backendChoice?.timings.find(
-    (t) => t.backend.name === state.backendChoice?.backend,
-  );
-  return timing === undefined ? tf.getBackend() : describeBackend(timing.backend);
-}
-
-function renderBackends(): void {
-  const choice = state.backendChoice!;
-  $('active-backend').textContent = describeActive();
-  $('backend-reason').textContent = `(${choice.reason})`;
-  const body = $('backend-table').querySelector('tbody')!;
-  body.replaceChildren(
-    ...choice.timings.map((timing) => {
-      const row = document.createElement('tr');
-      const latency = timing.latency;
-      const cells = latency
-        ? [
-            timing.label,
-            latency.medianMs.toFixed(2),
-            `${latency.p25Ms.toFixed(2)}–${latency.p75Ms.toFixed(2)}`,
-            `${latency.minMs.toFixed(2)}–${latency.maxMs.toFixed(2)}`,
-          ]
-        : [timing.label, timing.error ?? 'not timed (forced backend)', '', ''];
-      row.replaceChildren(
-        ...cells.map((text) => Object.assign(document.createElement('td'), { textContent: text })),
-      );
-      if (timing.backend.name === choice.backend) row.className = 'chosen-row';
-      return row;
-    }),
-  );
-}
-
-function renderSearch(): void {
-  const result = state.result;
-  const frontKeys = new Set(result?.front.map((candidate) => candidate.key));
-  const chosenKey = result?.chosen.key;
-  // Each chart draws its own front: what dominates in MFLOPs need not dominate in latency.
-  const points = (x: (subnet: SubnetState) => number) => {
-    const ranked = state.subnets
-      .filter((subnet) => subnet.subnet.metadata.top1 !== undefined)
-      .map((subnet) => ({
-        key: subnet.subnet.metadata.archKey,
-        cost: x(subnet),
-        accuracy: subnet.subnet.metadata.top1!,
-      }));
-    const front = new Set(paretoFront(ranked).map((point) => point.key));
-    return state.subnets.map((subnet) => ({
-      label: subnet.label,
-      x: x(subnet),
-      top1: subnet.subnet.metadata.top1 ?? 0,
-      onFront: front.has(subnet.subnet.metadata.archKey),
-      chosen: subnet.subnet.metadata.archKey === chosenKey,
-    }));
-  };
-  const budget = Number($<HTMLInputElement>('budget').value);
-  const kind = budgetKind();
-  $('chart-mflops').replaceChildren(
-    tradeOffChart(
-      points((subnet) => subnet.subnet.metadata.mflops),
-      'MFLOPs',
-      kind === 'mflops' ? budget : undefined,
-    ),
-  );
-  $('chart-latency').replaceChildren(
-    tradeOffChart(
-      points((subnet) => subnet.latency?.medianMs ?? 0),
-      `latency on ${tf.getBackend()} (ms, median)`,
-      kind === 'latency' ? budget : undefined,
-    ),
-  );
-  const body = $('subnet-table').querySelector('tbody')!;
-  body.replaceChildren(
-    ...[...state.subnets]
-      .sort((a, b) => a.subnet.metadata.mflops - b.subnet.metadata.mflops)
-      .map((subnet) => {
-        const { metadata } = subnet.subnet;
-        const row = document.createElement('tr');
-        const cells = [
-          subnet.label,
-          metadata.mflops.toFixed(3),
-          metadata.top1 === undefined ? '–' : `${(100 * metadata.top1).toFixed(1)}%`,
-          subnet.latency?.medianMs.toFixed(2) ?? '–',
-          frontKeys.has(metadata.archKey) ? 'yes' : '',
-        ];
-        row.replaceChildren(
-          ...cells.map((text) =>
-            Object.assign(document.createElement('td'), { textContent: text }),
-          ),
-        );
-        if (metadata.archKey === chosenKey) row.className = 'chosen-row';
-        return row;
-      }),
-  );
-  const model = state.latencyModel;
-  $('latency-model').textContent =
-    model === undefined
-      ? ''
-      : `Latency model for archs not measured here (ridge on MFLOPs, blocks and input pixels, fitted on ${model.points} measured subnets): mean absolute error ${model.trainingErrorMs.toFixed(2)} ms.`;
-  const chosen = chosenSubnet();
-  const box = $('chosen');
-  if (result === undefined || chosen === undefined) {
-    box.textContent = 'No subnet fits this budget.';
-    return;
-  }
-  box.replaceChildren();
-  const title = document.createElement('p');
-  title.innerHTML = `<strong>Chosen: ${chosen.label}</strong> — ${chosen.subnet.metadata.mflops.toFixed(3)} MFLOPs, ${chosen.subnet.metadata.params.toLocaleString()} params, ${(100 * result.chosen.accuracy).toFixed(1)}% test top-1, ${chosen.latency!.medianMs.toFixed(2)} ms median on ${tf.getBackend()} (${result.front.length} on the front of ${result.evaluated} candidates)`;
-  const arch = document.createElement('code');
-  arch.textContent = JSON.stringify(chosen.subnet.metadata.arch);
-  box.append(title, arch);
-}
-
-const objectUrls: string[] = [];
-async function renderDownloads(): Promise<void> {
-  const chosen = chosenSubnet();
-  const container = $('downloads');
-  for (const url of objectUrls.splice(0)) URL.revokeObjectURL(url);
-  if (chosen === undefined) {
-    container.replaceChildren();
-    return;
-  }
-  const run = state.run!;
-  const folder = chosen.subnet.path;
-  const files: string[] = ['arch.json', 'metadata.json'];
-  if (chosen.subnet.metadata.files.includes('model.json')) {
-    const modelJson = await readJson<{ weightsManifest: { paths: string[] }[] }>(
-      run.source,
-      `${folder}/model.json`,
-    );
-    files.unshift('model.json', ...modelJson.weightsManifest.flatMap((group) => group.paths));
-  }
-  if (chosen.subnet.metadata.files.includes('model.onnx')) files.unshift('model.onnx');
-  const links = await Promise.all(
-    files.map(async (file) => {
-      const url = URL.createObjectURL(new Blob([await run.source.readBytes(`${folder}/${file}`)]));
-      objectUrls.push(url);
-      return Object.assign(document.createElement('a'), {
-        href: url,
-        download: `${chosen.label}-${file}`,
-        textContent: file,
-      });
-    }),
-  );
-  const label = document.createElement('span');
-  label.textContent = `Download ${chosen.label}: `;
-  container.replaceChildren(label, ...links);
-}
-
-async function imageFromBytes(bytes: ArrayBuffer): Promise<HTMLImageElement> {
-  const image = new Image();
-  image.src = URL.createObjectURL(new Blob([bytes]));
-  await image.decode();
-  return image;
-}
-
-function predictionCard(image: HTMLImageElement, text: string, verdict?: boolean): HTMLElement {
-  const card = document.createElement('div');
-  card.className = 'sample';
-  image.alt = text;
-  const caption = document.createElement('div');
-  caption.textContent = text;
-  if (verdict !== undefined) caption.className = verdict ? 'ok' : 'wrong';
-  card.append(image, caption);
-  return card;
-}
-
-async function classifySamples(): Promise<void> {
-  const chosen = chosenSubnet();
-  if (chosen === undefined || state.samples.length === 0) return;
-  const cards: HTMLElement[] = [];
-  for (const sample of state.samples) {
-    const image = await imageFromBytes(await state.run!.source.readBytes(sample.file));
-    const { top } = await classify(chosen.runner!, chosen.subnet.metadata, image, { topK: 1 });
-    const best = top[0]!;
-    const correct = best.index === sample.label;
-    cards.push(
-      predictionCard(
-        image,
-        `${best.label} ${(100 * best.probability).toFixed(0)}% (truth: ${sample.labelName})`,
-        correct,
-      ),
-    );
-  }
-  $('samples').replaceChildren(...cards);
-}
-
-async function classifyFile(file: File): Promise<void> {
-  const chosen = chosenSubnet();
-  if (chosen === undefined) return;
-  const image = await imageFromBytes(await file.arrayBuffer());
-  const { top } = await classify(chosen.runner!, chosen.subnet.metadata, image, { topK: 3 });
-  const text = top
-    .map((prediction) => `${prediction.label} ${(100 * prediction.probability).toFixed(0)}%`)
-    .join(', ');
-  $('dropped').prepend(predictionCard(image, `${file.name}: ${text}`));
-}
-
-function renderRun(): void {
-  const run = state.run!;
-  $('config').textContent = JSON.stringify(run.config ?? {}, null, 2);
-  const points: { step: number; loss: number; role: string }[] = [];
-  for (const record of run.metrics ?? []) {
-    if (record.type !== 'step' || !Array.isArray(record.losses)) continue;
-    const byRole = new Map<string, number[]>();
-    for (const entry of record.losses as { role: string; loss: number }[])
-      byRole.set(entry.role, [...(byRole.get(entry.role) ?? []), entry.loss]);
-    for (const [role, losses] of byRole)
-      points.push({
-        step: record.step as number,
-        role,
-        loss: losses.reduce((a, b) => a + b, 0) / losses.length,
-      });
-  }
-  $('chart-metrics').replaceChildren(
-    points.length === 0
-      ? document.createTextNode('No metrics.jsonl in this run.')
-      : lossChart(points),
-  );
-}
+// `?backend=wasm` (or webgpu, webgl, cpu) starts on that backend instead of timing them all.
+const backendParameter = new URLSearchParams(location.search).get('backend');
+const backendSelect = $<HTMLSelectElement>('backend-select');
+if ([...backendSelect.options].some((option) => option.value === backendParameter))
+  backendSelect.value = backendParameter!;
 
 // Events.
 const run = (task: () => Promise<void>) => () => {
@@ -542,6 +390,8 @@ const testApi = {
   loadDemo: () => loadSource(httpSource(new URL('demo/', document.baseURI).href)),
   chooseBackend,
   search: runSearch,
+  /** Times an arch of the supernet as the searches do (or reads it from the latency table). */
+  measureArch,
   probeBackends,
   webgpuAdapterInfo,
   /** Logits of a sample image through the app's preprocessing, on the active backend. */
@@ -551,6 +401,44 @@ const testApi = {
     const { logits } = await classify(subnet.runner!, subnet.subnet.metadata, image, { topK: 1 });
     return Array.from(logits);
   },
+  /** Logits of sample images from `arch` run from the supernet, BN calibrated here. */
+  async supernetLogits(arch: ArchConfig, files: readonly string[]): Promise<number[][]> {
+    const { metadata } = state.subnets[0]!.subnet;
+    const calibration = state.calibration!;
+    const shaped = {
+      ...metadata,
+      inputShape: [-1, arch.resolution, arch.resolution, metadata.inputShape[3]!],
+    };
+    const runner = await calibratedArchRunner(
+      state.supernet!,
+      arch,
+      imageBatches(calibration.images, shaped, calibration.batchSize),
+    );
+    try {
+      const rows: number[][] = [];
+      for (const file of files) {
+        const image = await imageFromBytes(await state.run!.source.readBytes(file));
+        rows.push(Array.from((await classify(runner, shaped, image, { topK: 1 })).logits));
+      }
+      return rows;
+    } finally {
+      runner.dispose();
+    }
+  },
+  /** Logits of a sample image from the chosen arch, as the page classifies it. */
+  async chosenLogits(file: string): Promise<number[]> {
+    const chosen = state.chosen!;
+    const image = await imageFromBytes(await state.run!.source.readBytes(file));
+    return Array.from((await classify(chosen.runner, chosen.metadata, image, { topK: 1 })).logits);
+  },
+  /** Which archs were timed on this visit and which latencies came from the table. */
+  latencies: () => ({
+    device: state.latencies?.device,
+    measuredNow: [...(state.latencies?.measuredNow ?? [])],
+    earlier: [...(state.latencies?.byKey.values() ?? [])]
+      .filter((entry) => entry.earlier)
+      .map((entry) => entry.key),
+  }),
   backend: () => tf.getBackend(),
 };
 (globalThis as { supernasApp?: typeof testApi }).supernasApp = testApi;

@@ -1,5 +1,11 @@
+import type { AccuracyPredictor } from '@supernas/evaluator';
 import { exposeSearchWorker } from '@supernas/evaluator/search-worker';
+import { loadPredictor } from '@supernas/predictors';
 
-// When @supernas/predictors lands: exposeSearchWorker({ loadPredictor }) lets searches score
-// archs drawn from the whole space, not only the run's exported subnets.
-exposeSearchWorker();
+// `supernas predictor build` fits its predictors on top-1 in percent; searches rank top-1 in [0, 1].
+exposeSearchWorker({
+  loadPredictor: (json): AccuracyPredictor => {
+    const predictor = loadPredictor(json);
+    return { predict: (archs) => predictor.predict(archs).map((percent) => percent / 100) };
+  },
+});

@@ -179,6 +179,7 @@ static Napi::Object init(Napi::Env env, Napi::Object exports) {
   initFused(env, exports);
   initMbconvTrain(env, exports);
   initSgdStep(env, exports);
+  initInferPlan(env, exports);
   return exports;
 }
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidNativeOptionError, NativeBackendUnavailableError } from './errors.js';
+import { staticSubnetKernel } from './infer/static-subnet-kernel.js';
 import { countKernelCall } from './kernel-stats.js';
 import { allNativeKernels } from './kernels/all-kernels.js';
 import {
@@ -78,7 +79,7 @@ function registerKernels(addon: NativeAddon): void {
           },
     });
   }
-  for (const kernel of fusedKernels) {
+  for (const kernel of [...fusedKernels, staticSubnetKernel]) {
     tf.registerKernel({
       kernelName: kernel.kernelName,
       backendName: nativeBackendName,
@@ -149,7 +150,11 @@ export function enableNativeBackend(options: EnableNativeBackendOptions = {}): N
     isa: version.isa,
     threads: version.threads,
     nativeKernels: [
-      ...new Set([...allNativeKernels, ...fusedKernels].map((kernel) => kernel.kernelName)),
+      ...new Set(
+        [...allNativeKernels, ...fusedKernels, staticSubnetKernel].map(
+          (kernel) => kernel.kernelName,
+        ),
+      ),
     ],
   };
 }

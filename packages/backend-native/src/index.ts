@@ -9,6 +9,8 @@ export {
 } from './enable-native-backend.js';
 export { InvalidNativeOptionError, NativeBackendUnavailableError } from './errors.js';
 export { batchNormSwishTraining, batchNormTraining, swish } from './fused-ops.js';
+export { StaticSubnetUnsupportedError } from './infer/lower-inference-graph.js';
+export { staticSubnetKernelName } from './infer/static-subnet-kernel.js';
 export {
   getNativeKernelStats,
   type NativeKernelStats,

@@ -1,3 +1,5 @@
+import type { PlanSpec } from './infer/inference-graph.js';
+
 /** The functions of the `supernas_native` addon (native/*.cc); every buffer is written in place. */
 export interface NativeAddon {
   version(): { onednn: string; cpuRuntime: string; threads: number; isa: string };
@@ -121,6 +123,17 @@ export interface NativeAddon {
     dFilter: Float32Array,
     dims: readonly number[],
   ): void;
+  /** A compiled inference plan (native/infer-plan.cc) from `lowerInferenceGraph`'s spec. */
+  inferPlanCreate(spec: PlanSpec): unknown;
+  /** Runs a plan; false (running nothing) when the thread count changed since it was built. */
+  inferPlanRun(
+    plan: unknown,
+    input: Float32Array,
+    output: Float32Array,
+    opSeconds?: Float64Array,
+  ): boolean;
+  inferPlanRelease(plan: unknown): void;
+  inferPlanLiveCount(): number;
   pool(
     kind: 'avgForward' | 'avgBackward' | 'maxForward',
     input: Float32Array,

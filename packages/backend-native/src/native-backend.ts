@@ -1,7 +1,9 @@
 import { totalmem } from 'node:os';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import type { backend_util, DataId } from '@tensorflow/tfjs-core';
+import type { backend_util, DataId, DataType } from '@tensorflow/tfjs-core';
 import { FloatBufferPool } from './buffer-pool.js';
+import { InferencePlanCache } from './infer/inference-plan-cache.js';
+import type { NativeAddon } from './native-addon.js';
 
 /**
  * Default byte budget of the output-array pool: a quarter of the memory, at most 4 GiB. A
@@ -22,6 +24,7 @@ export class NativeBackend extends MathBackendCPU {
   private readonly pool: FloatBufferPool;
   /** Arrays this backend allocated that nothing outside its kernels has seen. */
   private readonly private = new WeakSet<Float32Array>();
+  private plans: InferencePlanCache | undefined;
 
   constructor(poolBytes = defaultPoolBytes) {
     super();
@@ -43,6 +46,12 @@ export class NativeBackend extends MathBackendCPU {
     if (values instanceof Float32Array) this.private.delete(values);
   }
 
+  /** Compiled inference plans (`SupernasStaticSubnet`), released with their weights. */
+  inferencePlans(addon: NativeAddon): InferencePlanCache {
+    this.plans ??= new InferencePlanCache((handle) => addon.inferPlanRelease(handle));
+    return this.plans;
+  }
+
   /** Bytes held for reuse. */
   get pooledBytes(): number {
     return this.pool.bytes;
@@ -51,6 +60,7 @@ export class NativeBackend extends MathBackendCPU {
   /** Drops the arrays held for reuse (they are then garbage collected). */
   releasePool(): void {
     this.pool.clear();
+    this.plans?.clear();
   }
 
   override readSync(dataId: DataId): backend_util.BackendValues {
@@ -66,6 +76,7 @@ export class NativeBackend extends MathBackendCPU {
   override disposeData(dataId: DataId, force = false): boolean {
     const values = this.data.get(dataId)?.values;
     const released = super.disposeData(dataId, force);
+    if (released) this.plans?.forget(dataId);
     if (released && values instanceof Float32Array && this.private.has(values)) {
       this.private.delete(values);
       this.pool.give(values);
@@ -73,8 +84,20 @@ export class NativeBackend extends MathBackendCPU {
     return released;
   }
 
+  override move(
+    dataId: DataId,
+    values: backend_util.BackendValues,
+    shape: number[],
+    dtype: DataType,
+    refCount: number,
+  ): void {
+    this.plans?.forget(dataId);
+    super.move(dataId, values, shape, dtype, refCount);
+  }
+
   override dispose(): void {
     this.pool.clear();
+    this.plans?.clear();
     super.dispose();
   }
 }

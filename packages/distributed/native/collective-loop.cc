@@ -19,6 +19,11 @@ std::string errorString(int code) {
   return std::string(text, length);
 }
 
+double steadySeconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 namespace {
 
 void reapAnnouncements() {
@@ -55,6 +60,7 @@ void drainArrivals() {
              MPI_STATUS_IGNORE);
     std::atomic<long long>& seen = state.lastSeen[status.MPI_SOURCE];
     if (sequence > seen.load()) seen.store(sequence);
+    state.lastHeard[status.MPI_SOURCE].store(steadySeconds());
   }
 }
 
@@ -118,6 +124,17 @@ std::vector<long long> lastSeenSnapshot() {
   return result;
 }
 
+std::vector<double> silenceSnapshot() {
+  std::vector<double> result(state.size, 0.0);
+  const double now = steadySeconds();
+  for (int peer = 0; peer < state.size; ++peer) {
+    if (peer == state.rank) continue;
+    const double heard = state.lastHeard[peer].load();
+    result[peer] = heard < 0 ? -1.0 : now - heard;
+  }
+  return result;
+}
+
 Outcome runPolling(const Operation& operation);
 
 Outcome run(const Operation& operation) {
@@ -140,6 +157,7 @@ Outcome runPolling(const Operation& operation) {
   if (code == MPI_SUCCESS) {
     long long polls = 0;
     auto lastDrain = began;
+    auto lastHeartbeat = began;
     for (;;) {
       int done = 0;
       code = MPI_Test(&request, &done, MPI_STATUS_IGNORE);
@@ -151,12 +169,17 @@ Outcome runPolling(const Operation& operation) {
         drainArrivals();
         lastDrain = now;
       }
+      if (std::chrono::duration<double>(now - lastHeartbeat).count() > kHeartbeatSeconds) {
+        announce(operation.sequence);  // still here, still waiting
+        lastHeartbeat = now;
+      }
       if (operation.timeoutSeconds > 0 && elapsed > operation.timeoutSeconds) {
         state.poisoned = true;
         drainArrivals();
         outcome.status = 1;
         outcome.seconds = elapsed;
         outcome.lastSeen = lastSeenSnapshot();
+        outcome.silentSeconds = silenceSnapshot();
         return outcome;
       }
       if (polls > 2000) {
@@ -177,6 +200,7 @@ Outcome runPolling(const Operation& operation) {
     outcome.status = 2;
     outcome.error = errorString(code);
     outcome.lastSeen = lastSeenSnapshot();
+    outcome.silentSeconds = silenceSnapshot();
     return outcome;
   }
   if (operation.kind == Kind::Allreduce && operation.reduction == Reduction::Mean)

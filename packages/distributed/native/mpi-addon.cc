@@ -21,6 +21,12 @@ namespace {
 
 using namespace supernas_mpi;
 
+Napi::Array numbers(Napi::Env env, const std::vector<double>& values) {
+  Napi::Array result = Napi::Array::New(env, values.size());
+  for (size_t i = 0; i < values.size(); ++i) result.Set(static_cast<uint32_t>(i), values[i]);
+  return result;
+}
+
 Napi::Value outcomeValue(Napi::Env env, const Outcome& outcome) {
   Napi::Object result = Napi::Object::New(env);
   result.Set("status", outcome.status == 0   ? "done"
@@ -33,6 +39,7 @@ Napi::Value outcomeValue(Napi::Env env, const Outcome& outcome) {
     for (size_t i = 0; i < outcome.lastSeen.size(); ++i)
       lastSeen.Set(static_cast<uint32_t>(i), static_cast<double>(outcome.lastSeen[i]));
     result.Set("lastSeen", lastSeen);
+    result.Set("silentSeconds", numbers(env, outcome.silentSeconds));
   }
   return result;
 }
@@ -176,6 +183,8 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
     MPI_Comm_set_errhandler(state.watch, MPI_ERRORS_RETURN);
     state.lastSeen.reset(new std::atomic<long long>[state.size]);
     for (int peer = 0; peer < state.size; ++peer) state.lastSeen[peer].store(-1);
+    state.lastHeard.reset(new std::atomic<double>[state.size]);
+    for (int peer = 0; peer < state.size; ++peer) state.lastHeard[peer].store(-1.0);
     state.initialized = true;
   }
   char version[MPI_MAX_LIBRARY_VERSION_STRING];
@@ -224,6 +233,11 @@ Napi::Value LastSeen(const Napi::CallbackInfo& info) {
   return result;
 }
 
+Napi::Value SilentSeconds(const Napi::CallbackInfo& info) {
+  if (!state.initialized) return Napi::Array::New(info.Env(), 0);
+  return numbers(info.Env(), silenceSnapshot());
+}
+
 Napi::Value Finalize(const Napi::CallbackInfo& info) {
   const bool wasPoisoned = state.poisoned;
   finalizeAtExit();
@@ -242,6 +256,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("collective", Napi::Function::New(env, Collective));
   exports.Set("collectiveAsync", Napi::Function::New(env, CollectiveAsync));
   exports.Set("lastSeen", Napi::Function::New(env, LastSeen));
+  exports.Set("silentSeconds", Napi::Function::New(env, SilentSeconds));
   exports.Set("finalize", Napi::Function::New(env, Finalize));
   exports.Set("abort", Napi::Function::New(env, Abort));
   return exports;

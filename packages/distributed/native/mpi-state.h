@@ -14,6 +14,7 @@
 namespace supernas_mpi {
 
 constexpr int kArrivalTag = 7301;
+constexpr double kHeartbeatSeconds = 0.25;
 
 enum class Kind { Allreduce, Broadcast, Allgather, Barrier };
 enum class Reduction { Sum, Mean, Max, Min };
@@ -32,6 +33,10 @@ struct State {
   // The highest sequence number each rank announced; read from the JS thread while a worker
   // polls (a SIGTERM report), hence atomic.
   std::unique_ptr<std::atomic<long long>[]> lastSeen;
+  // When this rank last heard from each rank (seconds on steady_clock, -1: never): a rank polling
+  // a collective re-announces it every kHeartbeatSeconds, so one that went silent inside it
+  // (stopped, hung, starved) can be told from one that is merely slow.
+  std::unique_ptr<std::atomic<double>[]> lastHeard;
   std::atomic<bool> inFlight{false};
   std::vector<char> sendCopy;  // the send side of a large allreduce (see start())
   std::deque<std::pair<MPI_Request, std::unique_ptr<long long>>> announcements;
@@ -56,10 +61,14 @@ struct Outcome {
   std::string error;
   double seconds = 0;
   std::vector<long long> lastSeen;
+  std::vector<double> silentSeconds;  // per rank, since last heard (-1: never heard)
 };
 
 std::string errorString(int code);
 std::vector<long long> lastSeenSnapshot();
+// Seconds since each rank was last heard from (-1: never; 0 for this rank).
+std::vector<double> silenceSnapshot();
+double steadySeconds();
 // Starts the collective and polls it to completion or to its deadline; marks the process
 // poisoned on a timeout or an MPI error.
 Outcome run(const Operation& operation);

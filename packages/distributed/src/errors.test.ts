@@ -22,6 +22,18 @@ describe('CollectiveTimeoutError', () => {
     expect(error.details.missingRanks).toEqual([2, 3]);
   });
 
+  it('names a rank that reached it and went silent inside it', () => {
+    const error = new CollectiveTimeoutError({
+      ...details,
+      missingRanks: [],
+      silentRanks: [1],
+      silentSeconds: [0, 28.96, 0.1, 0.2],
+    });
+    expect(error.message).toBe(
+      'rank 0 of 4: allreduce #12 did not complete within 30.0 s; waiting for rank 1 (at #12, silent for 29.0 s): reached it, then went silent (stopped, hung or starved of CPU)',
+    );
+  });
+
   it('says so when every rank arrived and the transport stalled', () => {
     const error = new CollectiveTimeoutError({ ...details, missingRanks: [] });
     expect(error.message).toMatch(/; every rank had reached it$/);

@@ -40,11 +40,31 @@ export interface CollectiveFailureDetails {
   readonly missingRanks: readonly number[];
   /** The last collective each rank announced (-1: none yet). */
   readonly lastSeen: readonly number[];
+  /**
+   * Ranks that reached this collective but went silent inside it: a rank waiting in a collective
+   * re-announces it four times a second, so one not heard from for a while was stopped, hung or
+   * starved of CPU there. Empty where every rank was heard from lately.
+   */
+  readonly silentRanks?: readonly number[];
+  /** Seconds since each rank was last heard from (-1: never; 0 for this rank). */
+  readonly silentSeconds?: readonly number[];
+}
+
+function silentText(details: CollectiveFailureDetails): string | undefined {
+  const silent = details.silentRanks ?? [];
+  if (silent.length === 0) return undefined;
+  const named = silent
+    .map((peer) => {
+      const seconds = details.silentSeconds?.[peer] ?? -1;
+      return `rank ${peer} (at #${details.sequence}, silent for ${seconds.toFixed(1)} s)`;
+    })
+    .join(', ');
+  return `waiting for ${named}: reached it, then went silent (stopped, hung or starved of CPU)`;
 }
 
 function missingText(details: CollectiveFailureDetails): string {
   const { missingRanks, lastSeen, sequence } = details;
-  if (missingRanks.length === 0) return 'every rank had reached it';
+  if (missingRanks.length === 0) return silentText(details) ?? 'every rank had reached it';
   const named = missingRanks
     .map((peer) => {
       const last = lastSeen[peer] ?? -1;

@@ -20,6 +20,7 @@ export interface MpiAddon {
   collective(...args: CollectiveArguments): NativeOutcome;
   collectiveAsync(...args: CollectiveArguments): Promise<NativeOutcome>;
   lastSeen(): number[];
+  silentSeconds(): number[];
   finalize(): boolean;
   abort(code: number): never;
 }
@@ -29,6 +30,7 @@ export interface NativeOutcome {
   readonly seconds: number;
   readonly error?: string;
   readonly lastSeen?: number[];
+  readonly silentSeconds?: number[];
 }
 
 /** Where node-gyp puts the addon; the same relative path from `src/` and `dist/`. */

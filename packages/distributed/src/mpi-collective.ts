@@ -8,6 +8,7 @@ import {
   MpiUnavailableError,
 } from './errors.js';
 import { type CollectiveKind, loadAddon, type MpiAddon, type NativeOutcome } from './load-addon.js';
+import { peerStatus } from './peer-status.js';
 import {
   checkFloatArray,
   checkReduceOp,
@@ -112,16 +113,21 @@ export function mpiCollective(options: MpiCollectiveOptions = {}): MpiCollective
 
   const onSigterm = () => {
     if (inFlight !== undefined) {
-      const seen = addon.lastSeen();
-      const missing = seen.flatMap((last, peer) =>
-        peer !== rank && last < inFlight!.sequence ? [peer] : [],
+      const waitedSeconds = (performance.now() - inFlight.startedAt) / 1000;
+      const { missingRanks, silentRanks } = peerStatus(
+        rank,
+        inFlight.sequence,
+        addon.lastSeen(),
+        addon.silentSeconds(),
+        waitedSeconds,
       );
-      const waited = ((performance.now() - inFlight.startedAt) / 1000).toFixed(1);
       process.stderr.write(
-        `supernas distributed: rank ${rank} of ${size}: terminated by SIGTERM after waiting ${waited} s in ${inFlight.operation} #${inFlight.sequence}` +
-          (missing.length > 0
-            ? `; rank ${missing.join(', ')} never reached it`
-            : '; every rank had reached it') +
+        `supernas distributed: rank ${rank} of ${size}: terminated by SIGTERM after waiting ${waitedSeconds.toFixed(1)} s in ${inFlight.operation} #${inFlight.sequence}` +
+          (missingRanks.length > 0
+            ? `; rank ${missingRanks.join(', ')} never reached it`
+            : silentRanks.length > 0
+              ? `; rank ${silentRanks.join(', ')} reached it, then went silent`
+              : '; every rank had reached it') +
           ' (mpirun ends every rank once one dies or exits early; its message names that rank)\n',
       );
       process.exit(143);
@@ -133,16 +139,16 @@ export function mpiCollective(options: MpiCollectiveOptions = {}): MpiCollective
 
   const fail = (kind: CollectiveKind, number: number, outcome: NativeOutcome): never => {
     const lastSeen = outcome.lastSeen ?? [];
+    const silentSeconds = outcome.silentSeconds ?? [];
     const details: CollectiveFailureDetails = {
       rank,
       size,
       operation: kind,
       sequence: number,
       seconds: outcome.seconds,
-      missingRanks: lastSeen.flatMap((last, peer) =>
-        peer !== rank && last < number ? [peer] : [],
-      ),
+      ...peerStatus(rank, number, lastSeen, silentSeconds, outcome.seconds),
       lastSeen,
+      silentSeconds,
     };
     const error =
       outcome.status === 'timeout'

@@ -25,6 +25,22 @@ describeRequiring('mpi', mpiMissingReason(), 'a rank that dies or hangs', () => 
     );
   });
 
+  it('names a rank that reached the collective and then went silent inside it', () => {
+    const run = runUnderMpirun('failure.mjs', { args: ['stall', '3'], timeoutMs: 60_000 });
+    expect(run.status).toBe(3);
+    expect(run.seconds).toBeLessThan(30);
+    const [result] = run.results;
+    expect(result!.code).toBe('collective_timeout');
+    expect(result!.details).toMatchObject({
+      rank: 0,
+      sequence: 1,
+      missingRanks: [],
+      silentRanks: [1],
+      lastSeen: [-1, 1],
+    });
+    expect((result!.details as { silentSeconds: number[] }).silentSeconds[1]).toBeGreaterThan(1);
+  });
+
   it('ends every rank at once when one rank aborts, with its code, even with no watchdog', () => {
     const run = runUnderMpirun('failure.mjs', { args: ['abort'], timeoutMs: 60_000 });
     expect(run.status).toBe(7);

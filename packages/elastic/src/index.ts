@@ -42,6 +42,7 @@ export {
 export { registerCpuSliceKernel } from './register-cpu-slice-kernel.js';
 export { registerGradients } from './register-gradients.js';
 export { runStaticSubnet } from './run-static-subnet.js';
+export { staticSubnetKernelName } from './run-static-subnet-kernel.js';
 export { type ActiveBlock, planSubnet, type SubnetPlan } from './subnet-plan.js';
 export {
   type ParameterInit,

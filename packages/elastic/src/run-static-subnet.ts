@@ -10,6 +10,7 @@ import {
 } from './elastic-ops.js';
 import { DisposedError, MissingWeightError, StaticGraphError } from './errors.js';
 import { checkInput } from './forward-supernet.js';
+import { runStaticSubnetKernel } from './run-static-subnet-kernel.js';
 import type { StaticNode, StaticSubnet } from './types.js';
 
 function convNode(
@@ -25,10 +26,14 @@ function convNode(
 
 /**
  * Runs a static subnet (inference: BN with its stored statistics) on `x` of shape
- * [N, resolution, resolution, inputChannels]; returns the logits [N, numClasses].
+ * [N, resolution, resolution, inputChannels]; returns the logits [N, numClasses]. Where the
+ * active backend registers `SupernasStaticSubnet` (the `native` backend does) the whole forward
+ * is one kernel call, with the same result.
  */
 export function runStaticSubnet(subnet: StaticSubnet, x: tf.Tensor4D): tf.Tensor2D {
   checkInput(x, subnet.arch.resolution, subnet.inputChannels, 'runStaticSubnet');
+  const compiled = runStaticSubnetKernel(subnet, x);
+  if (compiled !== undefined) return compiled;
   return tf.tidy(() => {
     const values = new Map<string, tf.Tensor>([['input', x]]);
     const weight = <T extends tf.Tensor>(name: string): T => {

@@ -13,6 +13,7 @@ const offenders = [];
 const entries = {
   index: 'src/index.ts',
   'search-worker': 'src/search-worker.ts',
+  supernet: 'src/supernet-runner.ts',
 };
 let failed = false;
 for (const [name, entry] of Object.entries(entries)) {

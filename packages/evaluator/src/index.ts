@@ -55,13 +55,17 @@ export {
 export { type ImageInput, preprocessImage } from './preprocess-image.js';
 export {
   connectSearchWorker,
+  type DeviceSearchResult,
+  type SearchForDeviceOptions,
   type SearchWorkerClient,
   searchForDevice,
 } from './search-for-device.js';
 export {
   type AccuracyPredictor,
   type DeviceBudget,
+  type KnownArch,
   type PredictorLoader,
+  type PredictorSearch,
   runSearch,
   type SearchCandidate,
   type SearchRequest,

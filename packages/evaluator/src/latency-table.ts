@@ -1,3 +1,4 @@
+import type { ArchConfig } from '@supernas/search-space';
 import { createStore, entries, get, set, type UseStore } from 'idb-keyval';
 import type { LatencyMeasurement } from './measure-latency.js';
 
@@ -6,6 +7,8 @@ export interface LatencyRecord {
   /** Backend name and adapter (`webgpu|google swiftshader`), so other devices never mix in. */
   readonly device: string;
   readonly archKey: string;
+  /** The arch itself, so a later visit can search with archs it measured (the key is one-way). */
+  readonly arch?: ArchConfig;
   readonly measurement: LatencyMeasurement;
   /** When it was measured (ms since the epoch). */
   readonly measuredAt: number;

@@ -22,6 +22,11 @@ export interface WebRunManifest {
   readonly predictor?: string;
   /** The supernet checkpoint's `model.json`. */
   readonly checkpoint?: string;
+  /**
+   * Training images for BN calibration of archs run from the supernet: a JSON index
+   * (`{ file, count, columns, width, height, channels, batchSize }`) of one PNG sprite.
+   */
+  readonly calibration?: string;
   /** `samples.json`: sample test images with the run's own predictions. */
   readonly samples?: string;
 }
@@ -132,6 +137,10 @@ function discover(paths: readonly string[]): WebRunManifest {
     ...(has('results.json') ? { results: 'results.json' } : {}),
     ...(has('predictor.json') ? { predictor: 'predictor.json' } : {}),
     ...(has('checkpoint/model.json') ? { checkpoint: 'checkpoint/model.json' } : {}),
+    ...(has('supernet/model.json') && !has('checkpoint/model.json')
+      ? { checkpoint: 'supernet/model.json' }
+      : {}),
+    ...(has('calibration/calibration.json') ? { calibration: 'calibration/calibration.json' } : {}),
     ...(has('samples/samples.json') ? { samples: 'samples/samples.json' } : {}),
   };
 }

@@ -1,3 +1,5 @@
+import { paretoFront as paretoFrontIndices } from '@supernas/search';
+
 /** A point to trade off: lower cost is better, higher accuracy is better. */
 export interface TradeOff {
   readonly cost: number;
@@ -5,20 +7,21 @@ export interface TradeOff {
 }
 
 /**
- * The points no other point beats on both cost and accuracy, by increasing cost. Of points with
- * equal cost and accuracy the first is kept.
+ * The points no other point beats on both cost and accuracy, by increasing cost (`@supernas/search`'s
+ * front, the one `supernas search` writes). Of points with equal cost and accuracy the first is kept.
  */
 export function paretoFront<T extends TradeOff>(points: readonly T[]): T[] {
-  const sorted = [...points].sort((a, b) => a.cost - b.cost || b.accuracy - a.accuracy);
-  const front: T[] = [];
-  let best = Number.NEGATIVE_INFINITY;
-  for (const point of sorted) {
-    if (point.accuracy > best) {
-      front.push(point);
-      best = point.accuracy;
-    }
-  }
-  return front;
+  const front = paretoFrontIndices(
+    points,
+    (point) => point.accuracy,
+    (point) => point.cost,
+  ).map((index) => points[index]!);
+  return front.filter(
+    (point, index) =>
+      index === 0 ||
+      point.cost !== front[index - 1]!.cost ||
+      point.accuracy !== front[index - 1]!.accuracy,
+  );
 }
 
 /** The most accurate point with cost <= budget (the cheaper one on a tie), or undefined. */

@@ -35,36 +35,72 @@ describe('runSearch', () => {
     expect(result.chosen.cost).toBeCloseTo(mflops(middle), 10);
   });
 
-  it('scores archs drawn from the space with a predictor and predicts their latency', async () => {
-    const latencyModel = fitLatencyModel(
-      tinySpace,
-      base.known.map(({ arch, latencyMs }) => ({ arch, latencyMs: latencyMs! })),
-      counts,
-    );
-    const seen: ArchConfig[][] = [];
+  // A stand-in predictor for the tests: more MFLOPs, higher accuracy, above every known arch.
+  const byMflops = {
+    predict: (archs: readonly ArchConfig[]) => archs.map((arch) => 0.8 + mflops(arch) / 1000),
+  };
+  const latencyModel = fitLatencyModel(
+    tinySpace,
+    base.known.map(({ arch, latencyMs }) => ({ arch, latencyMs: latencyMs! })),
+    counts,
+  );
+
+  it('searches the space with the evolutionary search, scored by the predictor, under a MFLOPs budget', async () => {
+    const budget = (mflops(min) + mflops(max)) / 2;
+    const loaded: unknown[] = [];
     const result = await runSearch(
       {
         ...base,
-        budget: { maxLatencyMs: 10 },
-        latencyModel,
-        predictor: { json: { kind: 'test' }, samples: 50, seed: 1 },
+        budget: { maxMflops: budget },
+        predictor: { json: { kind: 'test' }, seed: 1, populationSize: 16, generations: 5 },
       },
       (json) => {
-        expect(json).toEqual({ kind: 'test' });
-        return {
-          // A stand-in scoring rule for the test: more MFLOPs, higher accuracy, above every known arch.
-          predict: (archs) => {
-            seen.push([...archs]);
-            return archs.map((arch) => 0.8 + mflops(arch) / 1000);
-          },
-        };
+        loaded.push(json);
+        return byMflops;
       },
     );
-    expect(seen[0]!.length).toBeGreaterThan(10);
-    expect(result.evaluated).toBe(3 + seen[0]!.length);
+    expect(loaded).toEqual([{ kind: 'test' }]);
+    expect(result.method).toBe('evolutionary');
+    expect(result.evaluated).toBeGreaterThan(16);
     expect(result.chosen.accuracySource).toBe('predicted');
-    expect(result.chosen.latencySource).toBe('predicted');
-    expect(result.chosen.cost).toBeLessThanOrEqual(10);
+    expect(result.chosen.mflops).toBeLessThanOrEqual(budget);
+    // The fittest arch under the budget is near it: the search climbed, it did not stop at min.
+    expect(result.chosen.mflops).toBeGreaterThan(0.9 * budget);
+    expect(result.fronts.mflops.map((entry) => entry.mflops)).toEqual(
+      [...result.fronts.mflops.map((entry) => entry.mflops)].sort((a, b) => a - b),
+    );
+    expect(result.fronts.latency).toBeUndefined();
+  });
+
+  it('uses measured latencies where it has them and the latency model elsewhere', async () => {
+    const result = await runSearch(
+      {
+        ...base,
+        budget: { maxLatencyMs: 2.5 },
+        latencyModel,
+        predictor: { json: {}, populationSize: 16, generations: 3 },
+      },
+      () => byMflops,
+    );
+    expect(result.chosen.cost).toBeLessThanOrEqual(2.5);
+    const all = [...result.front, ...result.fronts.mflops];
+    const minEntry = all.find((entry) => entry.key === archKey(min));
+    expect(minEntry?.latencySource).toBe('measured');
+    expect(minEntry?.latencyMs).toBe(1);
+    expect(result.fronts.latency!.length).toBeGreaterThan(0);
+    expect(result.front.some((entry) => entry.latencySource === 'predicted')).toBe(true);
+  });
+
+  it('fails with NoArchWithinBudgetError when the budget is below every arch, with a predictor', async () => {
+    const error = await runSearch(
+      {
+        ...base,
+        budget: { maxMflops: mflops(min) / 2 },
+        predictor: { json: {}, populationSize: 8, generations: 1 },
+      },
+      () => byMflops,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NoArchWithinBudgetError);
   });
 
   it('fails with the cheapest cost when nothing fits', async () => {

@@ -1,12 +1,7 @@
+import { SupernasError } from '@supernas/errors';
 import { countFlops } from '@supernas/flops';
-import {
-  type ArchConfig,
-  archKey,
-  createRng,
-  getSearchSpace,
-  type SearchSpace,
-  sampleArch,
-} from '@supernas/search-space';
+import { createEvolutionarySearch, type SearchConstraints } from '@supernas/search';
+import { type ArchConfig, archKey, getSearchSpace, type SearchSpace } from '@supernas/search-space';
 import { EvaluatorOptionError, NoArchWithinBudgetError } from './errors.js';
 import { type LatencyModel, predictLatency } from './latency-model.js';
 import { bestWithinBudget, paretoFront } from './pareto-front.js';
@@ -22,25 +17,47 @@ export interface AccuracyPredictor {
 /** A search budget: either latency on this device or MFLOPs. */
 export type DeviceBudget = { readonly maxLatencyMs: number } | { readonly maxMflops: number };
 
+/** An arch the page knows something about: its measured accuracy, its latency measured here. */
+export interface KnownArch {
+  readonly arch: ArchConfig;
+  /** Measured top-1 in [0, 1] (an exported subnet's test top-1). */
+  readonly accuracy?: number;
+  /** Median latency measured on this device, in ms. */
+  readonly latencyMs?: number;
+}
+
+/** The evolutionary search over the space, scored by the run's predictor. */
+export interface PredictorSearch {
+  /** The predictor file (JSON), for the worker's `loadPredictor`. */
+  readonly json: unknown;
+  /** Default 0. */
+  readonly seed?: number;
+  /** Parents per generation; default 64. */
+  readonly populationSize?: number;
+  /** Default 20. */
+  readonly generations?: number;
+}
+
 /** Everything a search needs, as plain data: it is posted to the search worker as is. */
 export interface SearchRequest {
   readonly space: string;
   readonly numClasses: number;
   readonly inputChannels: number;
   readonly budget: DeviceBudget;
-  /** Archs with a known accuracy (exported subnets' test top-1) and, when measured, latency. */
-  readonly known: readonly {
-    readonly arch: ArchConfig;
-    readonly accuracy: number;
-    readonly latencyMs?: number;
-  }[];
-  /** Predicts latency for archs that were not measured (with a latency budget). */
+  /**
+   * Archs with a measured accuracy and/or a latency measured on this device. Measured latencies
+   * override the latency model; without a predictor, the archs with an accuracy are the
+   * candidates.
+   */
+  readonly known: readonly KnownArch[];
+  /** Predicts latency for archs that were not measured. */
   readonly latencyModel?: LatencyModel;
   /**
-   * A predictor file (JSON) and how many archs to draw from the space for it to score. Needs a
-   * `loadPredictor` given to the worker; without one the search ranks the known archs only.
+   * Search the whole space with `@supernas/search`'s evolutionary search, fitness = the
+   * predictor's accuracy. Needs a `loadPredictor` given to the worker; without one the search
+   * ranks the known archs by their measured accuracy.
    */
-  readonly predictor?: { readonly json: unknown; readonly samples: number; readonly seed: number };
+  readonly predictor?: PredictorSearch;
 }
 
 /** One arch the search scored. */
@@ -58,17 +75,27 @@ export interface SearchCandidate {
 
 export interface SearchResult {
   readonly chosen: SearchCandidate;
-  /** By increasing cost. */
+  /** The front against the budget's cost, by increasing cost. */
   readonly front: readonly SearchCandidate[];
+  /** The fronts against MFLOPs and (when every candidate has one) latency, for charts. */
+  readonly fronts: {
+    readonly mflops: readonly SearchCandidate[];
+    readonly latency?: readonly SearchCandidate[];
+  };
+  /** Archs scored. */
   readonly evaluated: number;
+  readonly method: 'evolutionary' | 'known archs';
   readonly budget: DeviceBudget;
 }
 
 export type PredictorLoader = (json: unknown) => AccuracyPredictor | Promise<AccuracyPredictor>;
 
 /**
- * Scores candidates (known archs, plus archs drawn from the space when a predictor is given),
- * keeps the Pareto front of accuracy against cost, and picks the most accurate arch within budget.
+ * With a predictor: `@supernas/search`'s evolutionary search over the whole space under the
+ * budget (fitness = predicted accuracy, latency = measured here or else the latency model),
+ * plus the known archs scored the same way. Without one: the known archs with a measured
+ * accuracy. Either way, the Pareto front of accuracy against cost and the most accurate arch
+ * within budget.
  */
 export async function runSearch(
   request: SearchRequest,
@@ -77,71 +104,123 @@ export async function runSearch(
   const space = getSearchSpace(request.space);
   const budget = budgetValue(request.budget);
   const byLatency = 'maxLatencyMs' in request.budget;
-  if (
-    byLatency &&
-    request.latencyModel === undefined &&
-    request.known.some((k) => k.latencyMs === undefined)
-  )
+  const useSearch = request.predictor !== undefined && loadPredictor !== undefined;
+  const measured = new Map(
+    request.known
+      .filter((known) => known.latencyMs !== undefined)
+      .map((known) => [archKey(known.arch), known.latencyMs!]),
+  );
+  const needsModel = useSearch || request.known.some((known) => known.latencyMs === undefined);
+  if (byLatency && request.latencyModel === undefined && needsModel)
     throw new EvaluatorOptionError(
       'latencyModel',
       undefined,
       'a latency model for unmeasured archs under a latency budget',
     );
-  const candidates: SearchCandidate[] = request.known.map((known) =>
-    candidate(space, request, known.arch, known.accuracy, 'measured', known.latencyMs),
-  );
-  if (request.predictor !== undefined && loadPredictor !== undefined) {
-    // A uniform draw for now; @supernas/search's evolutionary search (fitness = predictor,
-    // cost = latency model or MFLOPs) replaces it when that package lands.
-    const predictor = await loadPredictor(request.predictor.json);
-    const rng = createRng(request.predictor.seed);
-    const seen = new Set(candidates.map((c) => c.key));
-    const drawn: ArchConfig[] = [];
-    for (let index = 0; index < request.predictor.samples; index++) {
-      const arch = sampleArch(space, rng);
-      if (!seen.has(archKey(arch))) {
-        seen.add(archKey(arch));
-        drawn.push(arch);
-      }
-    }
-    const accuracies = await predictor.predict(drawn);
-    for (const [index, arch] of drawn.entries()) {
-      candidates.push(candidate(space, request, arch, accuracies[index]!, 'predicted', undefined));
-    }
-  }
-  const front = paretoFront(candidates);
-  const chosen = bestWithinBudget(front, budget);
-  if (chosen === undefined) {
-    const cheapest = front[0]?.cost ?? Number.NaN;
-    throw new NoArchWithinBudgetError(budgetLabel(request.budget), cheapest);
-  }
-  return { chosen, front, evaluated: candidates.length, budget: request.budget };
-
-  function candidate(
-    searchSpace: SearchSpace,
-    searchRequest: SearchRequest,
+  const latencyOf = (arch: ArchConfig): number | undefined =>
+    measured.get(archKey(arch)) ??
+    (request.latencyModel === undefined
+      ? undefined
+      : predictLatency(request.latencyModel, space, arch));
+  const candidate = (
     arch: ArchConfig,
     accuracy: number,
     accuracySource: 'measured' | 'predicted',
-    measuredLatency: number | undefined,
-  ): SearchCandidate {
-    const mflops = countFlops(searchSpace, arch, searchRequest).flops / 1e6;
-    const predicted =
-      measuredLatency === undefined && searchRequest.latencyModel !== undefined
-        ? predictLatency(searchRequest.latencyModel, searchSpace, arch)
-        : undefined;
-    const latencyMs = measuredLatency ?? predicted;
+  ): SearchCandidate => {
+    const key = archKey(arch);
+    const mflops = countFlops(space, arch, request).flops / 1e6;
+    const latencyMs = latencyOf(arch);
     return {
       arch,
-      key: archKey(arch),
+      key,
       accuracy,
       accuracySource,
       mflops,
       ...(latencyMs === undefined
         ? {}
-        : { latencyMs, latencySource: measuredLatency === undefined ? 'predicted' : 'measured' }),
+        : { latencyMs, latencySource: measured.has(key) ? 'measured' : 'predicted' }),
       cost: byLatency ? (latencyMs as number) : mflops,
     };
+  };
+
+  let candidates: SearchCandidate[];
+  if (useSearch) {
+    const predictor = await loadPredictor(request.predictor!.json);
+    const archs = await evolve(space, request, budget, predictor, latencyOf);
+    const seen = new Set(archs.map(archKey));
+    for (const known of request.known) {
+      if (!seen.has(archKey(known.arch))) {
+        seen.add(archKey(known.arch));
+        archs.push(known.arch);
+      }
+    }
+    const accuracies = await predictor.predict(archs);
+    candidates = archs.map((arch, index) => candidate(arch, accuracies[index]!, 'predicted'));
+  } else {
+    candidates = request.known
+      .filter((known) => known.accuracy !== undefined)
+      .map((known) => candidate(known.arch, known.accuracy!, 'measured'));
+  }
+  const front = paretoFront(candidates);
+  const chosen = bestWithinBudget(front, budget);
+  if (chosen === undefined) {
+    throw new NoArchWithinBudgetError(budgetLabel(request.budget), front[0]?.cost ?? Number.NaN);
+  }
+  const withLatency = candidates.every((entry) => entry.latencyMs !== undefined);
+  return {
+    chosen,
+    front,
+    fronts: {
+      mflops: paretoFront(candidates.map((entry) => ({ ...entry, cost: entry.mflops }))),
+      ...(withLatency
+        ? {
+            latency: paretoFront(
+              candidates.map((entry) => ({ ...entry, cost: entry.latencyMs as number })),
+            ),
+          }
+        : {}),
+    },
+    evaluated: candidates.length,
+    method: useSearch ? 'evolutionary' : 'known archs',
+    budget: request.budget,
+  };
+}
+
+/** The archs the evolutionary search evaluated, every one within the budget. */
+async function evolve(
+  space: SearchSpace,
+  request: SearchRequest,
+  budget: number,
+  predictor: AccuracyPredictor,
+  latencyOf: (arch: ArchConfig) => number | undefined,
+): Promise<ArchConfig[]> {
+  const byLatency = 'maxLatencyMs' in request.budget;
+  const constraints: SearchConstraints = byLatency
+    ? { latency: { max: budget } }
+    : { mflops: { max: budget } };
+  const settings = request.predictor!;
+  try {
+    const search = createEvolutionarySearch({
+      space,
+      numClasses: request.numClasses,
+      inputChannels: request.inputChannels,
+      fitness: (archs) => predictor.predict(archs),
+      constraints,
+      ...(byLatency ? { latency: (arch: ArchConfig) => latencyOf(arch) as number } : {}),
+      seed: settings.seed ?? 0,
+      ...(settings.populationSize === undefined ? {} : { populationSize: settings.populationSize }),
+      ...(settings.generations === undefined ? {} : { generations: settings.generations }),
+    });
+    await search.run();
+    return search.state().evaluated.map((entry) => entry.arch);
+  } catch (error) {
+    // A budget below the smallest arch, or one no drawn arch could be moved into: no arch fits.
+    if (
+      SupernasError.isInstance(error) &&
+      (error.code === 'budget_infeasible' || error.code === 'constraint_unsatisfied')
+    )
+      return [];
+    throw error;
   }
 }
 

@@ -1,4 +1,5 @@
 import {
+  calibrateBatchNorm,
   disposeStaticSubnet,
   extractSubnet,
   type LoadedSupernet,
@@ -7,9 +8,12 @@ import {
   type Supernet,
 } from '@supernas/elastic';
 import type { ArchConfig } from '@supernas/search-space';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ArtifactSource } from './artifact-source.js';
+import type { ExportMetadata } from './export-metadata.js';
 import { sourceLoadHandler } from './load-subnet-model.js';
 import type { LoadedRunner } from './pick-backend.js';
+import { type ImageInput, preprocessImage } from './preprocess-image.js';
 
 /**
  * Loads a run's supernet checkpoint (`checkpoint/model.json`) through the source, for small
@@ -33,4 +37,41 @@ export function supernetArchRunner(supernet: Supernet, arch: ArchConfig): Loaded
     run: (images) => runStaticSubnet(subnet, images),
     dispose: () => disposeStaticSubnet(subnet),
   };
+}
+
+/**
+ * Images as batches of `batchSize` through the run's evaluation transform (`preprocessImage`) at
+ * the shape `metadata` gives; each batch is disposed when the next is asked for.
+ */
+export function* imageBatches(
+  images: readonly ImageInput[],
+  metadata: ExportMetadata,
+  batchSize: number,
+): Generator<tf.Tensor4D> {
+  for (let start = 0; start < images.length; start += batchSize) {
+    const batch = tf.tidy(() =>
+      tf.concat(
+        images.slice(start, start + batchSize).map((image) => preprocessImage(image, metadata)),
+      ),
+    );
+    try {
+      yield batch;
+    } finally {
+      batch.dispose();
+    }
+  }
+}
+
+/**
+ * A runner over `arch` with its BN statistics re-estimated on `batches` first (training images
+ * at its resolution, normalised), as `supernas export` does: right for accuracy. Only the BN
+ * entries the arch uses change in the supernet.
+ */
+export async function calibratedArchRunner(
+  supernet: Supernet,
+  arch: ArchConfig,
+  batches: Iterable<tf.Tensor4D> | AsyncIterable<tf.Tensor4D>,
+): Promise<LoadedRunner> {
+  await calibrateBatchNorm(supernet, arch, batches);
+  return supernetArchRunner(supernet, arch);
 }

@@ -24,4 +24,5 @@ export {
   requiredByEnvironment,
   requireOrSkip,
 } from './require-or-skip.js';
+export { oddMapSpace, randomizeBatchNorms } from './supernet-fixtures.js';
 export { seededTensor } from './tensors.js';

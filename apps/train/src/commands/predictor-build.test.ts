@@ -10,7 +10,7 @@ import { captureIo } from '../cli-io.js';
 import { readSampleRecords } from '../predictor/sample-records.js';
 import { makeTestRun } from '../predictor/test-run.js';
 import { runCli } from '../program.js';
-import { predictorFiles } from './predictor-build.js';
+import { noiseWarning, predictorFiles } from './predictor-build.js';
 
 const space = getSearchSpace('tiny');
 const cheap = ['--holdout-limit', '32', '--noise-archs', '2', '--noise-seeds', '2'];
@@ -114,4 +114,22 @@ describe('supernas predictor build', () => {
     expect(missing.err()).toMatch(/^error: Cannot open run .*no-checkpoint: .* has no checkpoint/);
     expect(missing.err().trim().split('\n')).toHaveLength(1);
   }, 300_000);
+});
+
+describe('noiseWarning', () => {
+  it('says the spread is enough to rank the archs when it is at least twice the calibration noise', () => {
+    expect(noiseWarning(0.54, { archs: 5, meanStd: 0.09 })).toBe(
+      ', 6.0x the calibration noise: enough to rank them',
+    );
+  });
+
+  it('warns when the spread is under twice the calibration noise, naming the noise', () => {
+    expect(noiseWarning(0.9, { archs: 5, meanStd: 0.54 })).toMatch(
+      /^, under twice the calibration noise \(0\.54 points\): most of the order between archs is noise/,
+    );
+  });
+
+  it('says nothing when the noise was not measured', () => {
+    expect(noiseWarning(1, { archs: 0, meanStd: 0 })).toBe('');
+  });
 });

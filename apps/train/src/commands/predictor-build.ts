@@ -203,6 +203,21 @@ export async function buildPredictor(
   }
 }
 
+/**
+ * What the calibration noise measured on repeated archs says about the spread between archs:
+ * where the spread is under twice that noise, most of the order between archs is noise.
+ */
+export function noiseWarning(
+  spread: number,
+  noise: { readonly archs: number; readonly meanStd: number },
+): string {
+  if (noise.archs === 0) return '';
+  const ratio = noise.meanStd > 0 ? spread / noise.meanStd : Number.POSITIVE_INFINITY;
+  if (ratio >= 2)
+    return `, ${Number.isFinite(ratio) ? `${ratio.toFixed(1)}x` : 'far above'} the calibration noise: enough to rank them`;
+  return `, under twice the calibration noise (${noise.meanStd.toFixed(2)} points): most of the order between archs is noise, so no predictor can rank them well; calibrate on more batches (--calibration-batches) or measure on more held-out images`;
+}
+
 /** The build on an opened run: every rank evaluates its share, rank 0 fits and writes. */
 async function measureAndFit(
   options: PredictorBuildOptions,
@@ -266,7 +281,10 @@ async function measureAndFit(
   const meanTop1 = samples.reduce((sum, record) => sum + record.top1, 0) / samples.length;
   const samplingError = 100 * Math.sqrt((meanTop1 * (1 - meanTop1)) / evaluator.examples);
   io.stdout(
-    `sampling error of one top-1 on ${evaluator.examples} held-out images: ${samplingError.toFixed(2)} points (binomial, at the mean top-1 ${(meanTop1 * 100).toFixed(2)}%); the ${samples.length} archs spread by a std of ${spread.toFixed(2)} points${spread < 2 * samplingError ? ': most of that spread is measurement noise, so no predictor can rank them well; measure on more held-out images' : ''}\n`,
+    `sampling error of one top-1 on ${evaluator.examples} held-out images: ${samplingError.toFixed(2)} points (binomial, at the mean top-1 ${(meanTop1 * 100).toFixed(2)}%); every arch is measured on the same images, so most of it moves them together rather than reordering them\n`,
+  );
+  io.stdout(
+    `the ${samples.length} archs spread by a std of ${spread.toFixed(2)} points${noiseWarning(spread, noise)}\n`,
   );
 
   return resultOfWriter(distributed, async () => {

@@ -1,7 +1,9 @@
 // Under mpirun: rank 1 fails before the second collective, as `node failure.mjs <mode>` says:
 // `kill` (SIGKILL, as the OOM killer would), `hang` (a busy JS loop, as a deadlock would), or
 // `hang-throw` (a hang, with the survivors set to reject instead of aborting the job), or `abort`
-// (rank 1 fails on its own and ends the job with `abort`, the watchdog off).
+// (rank 1 fails on its own and ends the job with `abort`, the watchdog off), or `stall` (rank 1
+// reaches the second collective, then is stopped inside it, as SIGSTOP or a starved host would;
+// the survivors reject).
 import { mpiCollective } from '../../dist/index.js';
 import { writeResult } from './result.mjs';
 
@@ -9,7 +11,7 @@ const mode = process.argv[2];
 const timeoutSeconds = Number(process.argv[3] ?? 20);
 const collective = mpiCollective({
   timeoutSeconds: mode === 'abort' ? 0 : timeoutSeconds,
-  onFailure: mode === 'hang-throw' ? 'throw' : 'abort',
+  onFailure: mode === 'hang-throw' || mode === 'stall' ? 'throw' : 'abort',
 });
 await collective.allreduce(new Float32Array(1000), 'sum');
 if (collective.rank === 1) {
@@ -25,8 +27,14 @@ if (collective.rank === 1) {
     }
   }
 }
+// Large enough that no rank completes it alone from buffered sends.
+const second = new Float32Array(mode === 'stall' ? 8_000_000 : 1000);
+if (mode === 'stall') {
+  if (collective.rank === 1) setTimeout(() => process.kill(process.pid, 'SIGSTOP'), 300);
+  else await new Promise((resolve) => setTimeout(resolve, 1000));
+}
 try {
-  await collective.allreduce(new Float32Array(1000), 'sum');
+  await collective.allreduce(second, 'sum');
 } catch (error) {
   writeResult({ rank: collective.rank, code: error.code, details: error.details });
   // The timed-out collective is still pending inside MPI: exit without finalizing, non-zero,
