@@ -13,8 +13,10 @@
         "native/infer-plan.cc",
         "native/layout.cc",
         "native/matmul.cc",
+        "native/mbconv-train.cc",
         "native/pool.cc",
-        "native/reduce.cc"
+        "native/reduce.cc",
+        "native/sgd-step.cc"
       ],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],

@@ -177,6 +177,8 @@ static Napi::Object init(Napi::Env env, Napi::Object exports) {
   initBatchNorm(env, exports);
   initPool(env, exports);
   initFused(env, exports);
+  initMbconvTrain(env, exports);
+  initSgdStep(env, exports);
   initInferPlan(env, exports);
   return exports;
 }

@@ -98,6 +98,8 @@ void initLayout(Napi::Env env, Napi::Object exports);
 void initBatchNorm(Napi::Env env, Napi::Object exports);
 void initPool(Napi::Env env, Napi::Object exports);
 void initFused(Napi::Env env, Napi::Object exports);
+void initMbconvTrain(Napi::Env env, Napi::Object exports);
+void initSgdStep(Napi::Env env, Napi::Object exports);
 void initInferPlan(Napi::Env env, Napi::Object exports);
 
 // Wraps a native function so that oneDNN and C++ errors surface as JS errors with context.

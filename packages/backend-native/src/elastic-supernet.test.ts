@@ -45,7 +45,10 @@ describeForBackends(['native'], 'elastic supernet on native', () => {
         1e-3,
       );
       const { native } = getNativeKernelStats();
+      // Project BNs alone, the other BNs fused with their swish, the head's swish alone.
       expect(native.SupernasBatchNormTraining ?? 0).toBeGreaterThan(0);
+      expect(native.SupernasBatchNormSwishTraining ?? 0).toBeGreaterThan(0);
+      expect(native.SupernasBatchNormSwishTrainingGrad ?? 0).toBeGreaterThan(0);
       expect(native.SupernasSwish ?? 0).toBeGreaterThan(0);
     });
   }

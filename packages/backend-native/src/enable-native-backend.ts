@@ -3,10 +3,23 @@ import { InvalidNativeOptionError, NativeBackendUnavailableError } from './error
 import { staticSubnetKernel } from './infer/static-subnet-kernel.js';
 import { countKernelCall } from './kernel-stats.js';
 import { allNativeKernels } from './kernels/all-kernels.js';
-import { FusedKernelInputError, fusedKernels } from './kernels/fused-kernels.js';
+import {
+  FusedKernelInputError,
+  fusedKernels as plainFusedKernels,
+} from './kernels/fused-kernels.js';
+import { mbconvTrainKernels } from './kernels/mbconv-train-kernels.js';
+import { pointwiseConvKernels } from './kernels/pointwise-conv-kernels.js';
+import { sgdStepKernel } from './kernels/sgd-step-kernel.js';
 import { loadAddon } from './load-addon.js';
 import type { NativeAddon } from './native-addon.js';
 import { defaultPoolBytes, NativeBackend } from './native-backend.js';
+
+const fusedKernels = [
+  ...plainFusedKernels,
+  ...mbconvTrainKernels,
+  ...pointwiseConvKernels,
+  sgdStepKernel,
+];
 
 /** The name `enableNativeBackend()` registers; select it with `tf.setBackend('native')`. */
 export const nativeBackendName = 'native';

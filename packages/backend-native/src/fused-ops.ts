@@ -40,25 +40,32 @@ function composedBatchNorm(epsilon: number) {
   });
 }
 
-function fusedBatchNorm(epsilon: number) {
+/**
+ * Batch norm through a pair of fused kernels: BN alone, or BN + swish (which also saves beta,
+ * the gradient kernel recomputes the activation's input from it).
+ */
+function fusedBatchNorm(epsilon: number, withSwish: boolean) {
+  const forward = withSwish
+    ? fusedKernelNames.batchNormSwishTraining
+    : fusedKernelNames.batchNormTraining;
+  const backward = withSwish
+    ? fusedKernelNames.batchNormSwishTrainingGrad
+    : fusedKernelNames.batchNormTrainingGrad;
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, gamma, beta, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     const [y, mean, inverseStd] = tf
       .engine()
-      .runKernel(
-        fusedKernelNames.batchNormTraining,
-        { x, gamma, beta },
-        { epsilon },
-      ) as tf.Tensor[];
-    save([x, mean as tf.Tensor, inverseStd as tf.Tensor, gamma]);
+      .runKernel(forward, { x, gamma, beta }, { epsilon }) as tf.Tensor[];
+    save([x, mean as tf.Tensor, inverseStd as tf.Tensor, gamma, ...(withSwish ? [beta] : [])]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [savedX, savedMean, savedInverseStd, savedGamma] = saved as tf.Tensor[];
-      return tf.engine().runKernel(fusedKernelNames.batchNormTrainingGrad, {
+      const [savedX, savedMean, savedInverseStd, savedGamma, savedBeta] = saved as tf.Tensor[];
+      return tf.engine().runKernel(backward, {
         dy,
         x: savedX as tf.Tensor,
         mean: savedMean as tf.Tensor,
         inverseStd: savedInverseStd as tf.Tensor,
         gamma: savedGamma as tf.Tensor,
+        ...(savedBeta === undefined ? {} : { beta: savedBeta }),
       }) as tf.Tensor[];
     };
     return { value: y as tf.Tensor, gradFunc };
@@ -67,11 +74,39 @@ function fusedBatchNorm(epsilon: number) {
 
 const batchNormOps = new Map<string, ReturnType<typeof composedBatchNorm>>();
 
+/** The op for BN (with swish or not), by whether the fused kernel takes these inputs. */
+function batchNormOp(
+  withSwish: boolean,
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  epsilon: number,
+): ReturnType<typeof composedBatchNorm> | undefined {
+  const kernelName = withSwish
+    ? fusedKernelNames.batchNormSwishTraining
+    : fusedKernelNames.batchNormTraining;
+  const channels = x.shape[x.rank - 1];
+  const fused =
+    hasKernel(kernelName) &&
+    gamma.size === channels &&
+    beta.size === channels &&
+    isFloat(x, gamma, beta);
+  // BN + swish without the fused kernel is the two ops (see batchNormSwishTraining).
+  if (!fused && withSwish) return undefined;
+  const key = `${fused ? 'fused' : 'composed'}:${withSwish}:${epsilon}`;
+  let op = batchNormOps.get(key);
+  if (op === undefined) {
+    op = fused ? fusedBatchNorm(epsilon, withSwish) : composedBatchNorm(epsilon);
+    batchNormOps.set(key, op);
+  }
+  return op;
+}
+
 /**
  * Batch norm in training mode over every axis but the last (channels last): normalise `x`
  * with its batch mean and biased variance, then scale by `gamma` and shift by `beta`, with a
  * closed-form gradient. On the `native` backend forward and backward are one fused kernel each
- * (3 and 2 passes over `x`); elsewhere it runs as tfjs ops with the same result.
+ * (2 passes over `x` each way); elsewhere it runs as tfjs ops with the same result.
  */
 export function batchNormTraining<T extends tf.Tensor>(
   x: T,
@@ -79,17 +114,7 @@ export function batchNormTraining<T extends tf.Tensor>(
   beta: tf.Tensor1D,
   epsilon = 1e-5,
 ): T {
-  const channels = x.shape[x.rank - 1];
-  const perChannel = gamma.size === channels && beta.size === channels;
-  const fused =
-    hasKernel(fusedKernelNames.batchNormTraining) && perChannel && isFloat(x, gamma, beta);
-  const key = `${fused ? 'fused' : 'composed'}:${epsilon}`;
-  let op = batchNormOps.get(key);
-  if (op === undefined) {
-    op = fused ? fusedBatchNorm(epsilon) : composedBatchNorm(epsilon);
-    batchNormOps.set(key, op);
-  }
-  return op(x, gamma, beta) as T;
+  return batchNormOp(false, x, gamma, beta, epsilon)!(x, gamma, beta) as T;
 }
 
 const fusedSwish = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -118,4 +143,21 @@ const composedSwish = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) =
 export function swish<T extends tf.Tensor>(x: T): T {
   const fused = hasKernel(fusedKernelNames.swish) && isFloat(x);
   return (fused ? fusedSwish(x) : composedSwish(x)) as T;
+}
+
+/**
+ * `swish(batchNormTraining(x, gamma, beta, epsilon))`, as an MBConv layer runs them. On the
+ * `native` backend one kernel each way (2 passes over `x` forward, 2 backward; the normalised
+ * tensor is never stored); elsewhere the two ops, with the same results.
+ */
+export function batchNormSwishTraining<T extends tf.Tensor>(
+  x: T,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  epsilon = 1e-5,
+): T {
+  const op = batchNormOp(true, x, gamma, beta, epsilon);
+  return (
+    op === undefined ? swish(batchNormTraining(x, gamma, beta, epsilon)) : op(x, gamma, beta)
+  ) as T;
 }

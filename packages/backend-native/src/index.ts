@@ -8,7 +8,7 @@ export {
   releaseNativeMemory,
 } from './enable-native-backend.js';
 export { InvalidNativeOptionError, NativeBackendUnavailableError } from './errors.js';
-export { batchNormTraining, swish } from './fused-ops.js';
+export { batchNormSwishTraining, batchNormTraining, swish } from './fused-ops.js';
 export { StaticSubnetUnsupportedError } from './infer/lower-inference-graph.js';
 export { staticSubnetKernelName } from './infer/static-subnet-kernel.js';
 export {

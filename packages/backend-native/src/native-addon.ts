@@ -77,28 +77,52 @@ export interface NativeAddon {
     epsilon: number,
     out: Float32Array,
   ): void;
-  batchNormTraining(
+  swishGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
+  /** BN with batch statistics, then `activation` (0 none, 1 swish); native/mbconv-train.cc. */
+  batchNormActivationTraining(
     x: Float32Array,
     channels: number,
     gamma: Float32Array,
     beta: Float32Array,
     epsilon: number,
+    activation: number,
     y: Float32Array,
     mean: Float32Array,
     inverseStd: Float32Array,
   ): void;
-  batchNormTrainingGrad(
+  /** Its gradient; `beta` may be null without an activation. */
+  batchNormActivationTrainingGrad(
     dy: Float32Array,
     x: Float32Array,
     channels: number,
     mean: Float32Array,
     inverseStd: Float32Array,
     gamma: Float32Array,
+    beta: Float32Array | null,
+    activation: number,
     dx: Float32Array,
     dGamma: Float32Array,
     dBeta: Float32Array,
   ): void;
-  swishGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
+  /** One SGD step (native/sgd-step.cc); weightDecay 0 leaves the gradient as it is. */
+  sgdStep(
+    parameter: Float32Array,
+    gradient: Float32Array,
+    buffer: Float32Array,
+    learningRate: number,
+    momentum: number,
+    weightDecay: number,
+    nesterov: boolean,
+    nextParameter: Float32Array,
+    nextBuffer: Float32Array,
+  ): void;
+  /** A depthwise convolution's weight gradient (multiplier 1, no dilation). */
+  depthwiseBackwardWeights(
+    x: Float32Array,
+    dy: Float32Array,
+    dFilter: Float32Array,
+    dims: readonly number[],
+  ): void;
   /** A compiled inference plan (native/infer-plan.cc) from `lowerInferenceGraph`'s spec. */
   inferPlanCreate(spec: PlanSpec): unknown;
   /** Runs a plan; false (running nothing) when the thread count changed since it was built. */

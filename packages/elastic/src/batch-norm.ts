@@ -1,7 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-
+import { type AnyActivation, applyActivation } from './activation.js';
 import { batchNormEpsilon } from './batch-norm-epsilon.js';
-import { fusedBatchNormTraining, fusedKernelNames, hasFusedKernels } from './fused-kernels.js';
+import {
+  fusedBatchNormSwishTraining,
+  fusedBatchNormTraining,
+  fusedKernelNames,
+  hasFusedKernels,
+} from './fused-kernels.js';
 
 export { batchNormEpsilon };
 
@@ -74,6 +79,28 @@ export function batchNormTraining<T extends tf.Tensor>(
     return fusedBatchNormTraining(x, gamma, beta) as T;
   }
   return batchNormTrainingOp(x, gamma, beta) as T;
+}
+
+/**
+ * `activation(batchNormTraining(x, gamma, beta))`, as every BN but the project one is followed.
+ * Where the backend registers the fused BN + swish kernels (`@supernas/backend-native`) a swish
+ * layer is one kernel each way, which neither writes nor keeps the normalised tensor; elsewhere,
+ * and for other activations, the two ops, with the same results.
+ */
+export function batchNormActivationTraining<T extends tf.Tensor>(
+  x: T,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  activation: AnyActivation,
+): T {
+  const fused =
+    activation === 'swish' &&
+    hasFusedKernels(
+      fusedKernelNames.batchNormSwishTraining,
+      fusedKernelNames.batchNormSwishTrainingGrad,
+    );
+  if (fused) return fusedBatchNormSwishTraining(x, gamma, beta) as T;
+  return applyActivation(batchNormTraining(x, gamma, beta), activation);
 }
 
 /** BN with given statistics folded into one scale and one shift: two full-size ops. */

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedKernelNames, fusedPointwiseConv, hasFusedKernels } from './fused-kernels.js';
 
 /**
  * The leading block of `weight` of shape `size` starting at `begin` (zeros if omitted), with no op
@@ -21,9 +22,16 @@ export function sliceWeight<R extends tf.Rank>(
 /**
  * A stride-1 1x1 conv as a matrix product over [N * H * W, C]: the same arithmetic as conv2d,
  * fewer kernels to fall back on (wasm has no Conv2DBackpropFilter) and faster on every backend.
- * `weight` is [1, 1, in, out] or [in, out].
+ * `weight` is [1, 1, in, out] or [in, out]. Where the backend registers the fused pointwise conv
+ * kernels (`@supernas/backend-native`) it is one kernel each way instead of about 14 dispatches.
  */
 export function pointwiseConv(x: tf.Tensor4D, weight: tf.Tensor): tf.Tensor4D {
+  const fused =
+    x.dtype === 'float32' &&
+    weight.dtype === 'float32' &&
+    x.size > 0 &&
+    hasFusedKernels(fusedKernelNames.pointwiseConv, fusedKernelNames.pointwiseConvGrad);
+  if (fused) return fusedPointwiseConv(x, weight) as tf.Tensor4D;
   const [batch, height, width, channels] = x.shape;
   const outChannels = weight.shape[weight.rank - 1] as number;
   const matrix =
@@ -76,7 +84,19 @@ export function averagePool(x: tf.Tensor4D, size: number, padding: number): tf.T
   return tf.avgPool(padded, size, size, 'valid');
 }
 
+/**
+ * tf.mean's own gradient builds a tensor of ones the size of x, multiplies and divides (three
+ * full-size ops); this one scales the [N, 1, 1, C] gradient and broadcasts it once.
+ */
+const globalAveragePoolOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const x = args[0] as tf.Tensor4D;
+  const [, height, width] = x.shape;
+  const gradFunc = (dy: tf.Tensor): tf.Tensor =>
+    tf.broadcastTo(tf.div(dy, height * width), x.shape);
+  return { value: tf.mean(x, [1, 2], true), gradFunc };
+});
+
 /** Global average pool, keeping the spatial dims: [N, H, W, C] -> [N, 1, 1, C]. */
 export function globalAveragePool(x: tf.Tensor4D): tf.Tensor4D {
-  return tf.mean(x, [1, 2], true);
+  return globalAveragePoolOp(x) as tf.Tensor4D;
 }

@@ -1,9 +1,10 @@
 import { convPadding, deriveRng, type RngStream, shortcutHasConv } from '@supernas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
-import { applyActivation } from './activation.js';
+import { type AnyActivation, applyActivation } from './activation.js';
 import {
   type BatchMoments,
   batchMoments,
+  batchNormActivationTraining,
   batchNormTraining,
   batchNormWithStatistics,
 } from './batch-norm.js';
@@ -108,6 +109,22 @@ function batchNorm(
   return batchNormTraining(x, gamma, beta);
 }
 
+/** `activation(batchNorm(...))`: one fused op in a plain training pass (no hooks observing BN). */
+function batchNormActivation(
+  context: PassContext,
+  x: tf.Tensor4D,
+  names: BatchNormNames,
+  channels: number,
+  activation: AnyActivation,
+): tf.Tensor4D {
+  if (context.training && context.hooks?.onBatchNorm === undefined) {
+    const gamma = sliceWeight(context.weight(names.gamma), [channels]) as tf.Tensor1D;
+    const beta = sliceWeight(context.weight(names.beta), [channels]) as tf.Tensor1D;
+    return batchNormActivationTraining(x, gamma, beta, activation);
+  }
+  return applyActivation(batchNorm(context, x, names, channels), activation);
+}
+
 function squeezeExcite(context: PassContext, x: tf.Tensor4D, block: ActiveBlock): tf.Tensor4D {
   const { names } = block.supernetBlock;
   const { midChannels: mid, seChannels: squeeze } = block;
@@ -145,7 +162,7 @@ function mobileInvertedBlock(
   if (block.hasExpandConv) {
     const weight = sliceWeight(context.weight(names.expandConv), [1, 1, inChannels, mid]);
     hidden = pointwiseConv(hidden, weight);
-    hidden = applyActivation(batchNorm(context, hidden, names.expandBn, mid), activation);
+    hidden = batchNormActivation(context, hidden, names.expandBn, mid, activation);
   }
   // A smaller kernel is the centre crop of the largest (AttentiveNAS keeps OFA's kernel
   // transform matrices off), sliced together with the channels in one op.
@@ -156,7 +173,7 @@ function mobileInvertedBlock(
     [start, start, 0, 0],
   ) as tf.Tensor4D;
   hidden = depthwiseConv(hidden, depthWeight, block.stride, convPadding(kernelSize));
-  hidden = applyActivation(batchNorm(context, hidden, names.depthBn, mid), activation);
+  hidden = batchNormActivation(context, hidden, names.depthBn, mid, activation);
   if (block.seChannels > 0) hidden = squeezeExcite(context, hidden, block);
   const projectWeight = sliceWeight(context.weight(names.projectConv), [1, 1, mid, outChannels]);
   return batchNorm(context, pointwiseConv(hidden, projectWeight), names.projectBn, outChannels);
@@ -224,8 +241,11 @@ export function forwardSupernet(
       firstWidth,
     ]);
     let hidden = spatialConv(x, firstWeight as tf.Tensor4D, stride, convPadding(kernelSize));
-    hidden = applyActivation(
-      batchNorm(context, hidden, first.bn, firstWidth),
+    hidden = batchNormActivation(
+      context,
+      hidden,
+      first.bn,
+      firstWidth,
       layout.firstConv.activation,
     );
 
@@ -251,8 +271,11 @@ export function forwardSupernet(
       head.expandChannels,
     ]);
     hidden = pointwiseConv(hidden, expandWeight);
-    hidden = applyActivation(
-      batchNorm(context, hidden, headNames.finalExpandBn, head.expandChannels),
+    hidden = batchNormActivation(
+      context,
+      hidden,
+      headNames.finalExpandBn,
+      head.expandChannels,
       layout.head.activation,
     );
     const [batch] = hidden.shape;

@@ -14,7 +14,7 @@ export {
   type SubnetLoss,
   sandwichStep,
 } from './sandwich-step.js';
-export { Sgd, type SgdConfig } from './sgd.js';
+export { Sgd, type SgdConfig, sgdStepKernelName } from './sgd.js';
 export {
   type BatchSource,
   type StepRecord,

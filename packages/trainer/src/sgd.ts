@@ -10,6 +10,23 @@ export interface SgdConfig {
 const f32 = Math.fround;
 
 /**
+ * A kernel a backend may register to take the whole step in one pass (`@supernas/backend-native`
+ * does): {parameter, gradient, buffer}, attrs {learningRate, momentum, weightDecay, nesterov}
+ * -> [nextParameter, nextBuffer], the same arithmetic as the composed ops below.
+ */
+export const sgdStepKernelName = 'SupernasSgdStep';
+
+function hasSgdStepKernel(parameter: tf.Tensor, gradient: tf.Tensor): boolean {
+  return (
+    parameter.dtype === 'float32' &&
+    gradient.dtype === 'float32' &&
+    parameter.size > 0 &&
+    parameter.size === gradient.size &&
+    tf.getKernel(sgdStepKernelName, tf.getBackend()) !== undefined
+  );
+}
+
+/**
  * SGD with (Nesterov) momentum and decoupled-by-name weight decay, in PyTorch's formulation:
  * d = g + wd * w; buf = m * buf + d; w -= lr * (nesterov ? d + m * buf : buf).
  * Momentum buffers are keyed by parameter name (tfjs' MomentumOptimizer keys them by list
@@ -47,6 +64,23 @@ export class Sgd {
         this.buffers.set(name, buffer);
       }
       const momentumBuffer = buffer;
+      if (hasSgdStepKernel(parameter, gradient)) {
+        tf.tidy(() => {
+          const [nextParameter, nextBuffer] = tf.engine().runKernel(
+            sgdStepKernelName,
+            { parameter, gradient, buffer: momentumBuffer },
+            {
+              learningRate,
+              momentum,
+              weightDecay: weightDecay > 0 && decayed(name) ? weightDecay : 0,
+              nesterov,
+            },
+          ) as tf.Tensor[];
+          momentumBuffer.assign(nextBuffer!);
+          parameter.assign(nextParameter!);
+        });
+        continue;
+      }
       tf.tidy(() => {
         const direction =
           weightDecay > 0 && decayed(name)

@@ -1,5 +1,4 @@
 import { formatValue, SupernasError } from '@supernas/errors';
-import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { floatValues, type NativeKernel } from './native-kernel.js';
 
 /**
@@ -9,6 +8,14 @@ import { floatValues, type NativeKernel } from './native-kernel.js';
  * - `SupernasBatchNormTrainingGrad`: {dy, x, mean, inverseStd, gamma} -> [dx, dGamma, dBeta]
  * - `SupernasSwish`: {x} -> y = x * sigmoid(x)
  * - `SupernasSwishGrad`: {dy, x} -> dy * d(x * sigmoid(x))/dx
+ * - `SupernasBatchNormSwishTraining`: {x, gamma, beta}, attrs {epsilon} -> [y, mean, inverseStd]
+ *   with y = swish(batch norm of x): the BN and activation of an MBConv layer in one kernel;
+ * - `SupernasBatchNormSwishTrainingGrad`: {dy, x, mean, inverseStd, gamma, beta}
+ *   -> [dx, dGamma, dBeta] (the BN output is recomputed from x, never stored).
+ * - `SupernasSgdStep`: {parameter, gradient, buffer}, attrs {learningRate, momentum,
+ *   weightDecay, nesterov} -> [nextParameter, nextBuffer]: one SGD step with momentum.
+ * - `SupernasPointwiseConv`: {x: [..., C], weight: [1, 1, C, K] or [C, K]} -> y [..., K], a
+ *   stride-1 1x1 convolution; `SupernasPointwiseConvGrad`: {dy, x, weight} -> [dx, dWeight].
  * A package that must not depend on this one can test `tf.getKernel(name, tf.getBackend())`
  * and run them through `tf.engine().runKernel`, as `batchNormTraining` and `swish` do.
  */
@@ -17,6 +24,11 @@ export const fusedKernelNames = {
   batchNormTrainingGrad: 'SupernasBatchNormTrainingGrad',
   swish: 'SupernasSwish',
   swishGrad: 'SupernasSwishGrad',
+  batchNormSwishTraining: 'SupernasBatchNormSwishTraining',
+  batchNormSwishTrainingGrad: 'SupernasBatchNormSwishTrainingGrad',
+  sgdStep: 'SupernasSgdStep',
+  pointwiseConv: 'SupernasPointwiseConv',
+  pointwiseConvGrad: 'SupernasPointwiseConvGrad',
 } as const;
 
 /**
@@ -36,96 +48,6 @@ export class FusedKernelInputError extends SupernasError {
     );
   }
 }
-
-function channelsOf(x: TensorInfo): number {
-  return x.shape[x.shape.length - 1] ?? 0;
-}
-
-const batchNormTraining: NativeKernel = {
-  kernelName: fusedKernelNames.batchNormTraining,
-  run: ({ inputs, backend, attrs, addon }) => {
-    const { x, gamma, beta } = inputs;
-    if (x === undefined || gamma === undefined || beta === undefined) return undefined;
-    const channels = channelsOf(x);
-    const [xValues, gammaValues, betaValues] = [x, gamma, beta].map((t) => floatValues(backend, t));
-    if (
-      !xValues ||
-      !gammaValues ||
-      !betaValues ||
-      gammaValues.length !== channels ||
-      betaValues.length !== channels
-    ) {
-      throw new FusedKernelInputError(fusedKernelNames.batchNormTraining, [
-        x.shape,
-        gamma.shape,
-        beta.shape,
-      ]);
-    }
-    const y = backend.allocate(xValues.length);
-    const mean = backend.allocate(channels);
-    const inverseStd = backend.allocate(channels);
-    addon.batchNormTraining(
-      xValues,
-      channels,
-      gammaValues,
-      betaValues,
-      Number(attrs.epsilon),
-      y,
-      mean,
-      inverseStd,
-    );
-    return [
-      backend.makeTensorInfo([...x.shape], 'float32', y),
-      backend.makeTensorInfo([channels], 'float32', mean),
-      backend.makeTensorInfo([channels], 'float32', inverseStd),
-    ];
-  },
-};
-
-const batchNormTrainingGrad: NativeKernel = {
-  kernelName: fusedKernelNames.batchNormTrainingGrad,
-  run: ({ inputs, backend, addon }) => {
-    const { dy, x, mean, inverseStd, gamma } = inputs;
-    if (!dy || !x || !mean || !inverseStd || !gamma) return undefined;
-    const channels = channelsOf(x);
-    const values = [dy, x, mean, inverseStd, gamma].map((t) => floatValues(backend, t));
-    const [dyValues, xValues, meanValues, inverseStdValues, gammaValues] = values;
-    if (
-      !dyValues ||
-      !xValues ||
-      !meanValues ||
-      !inverseStdValues ||
-      !gammaValues ||
-      dyValues.length !== xValues.length ||
-      [meanValues, inverseStdValues, gammaValues].some((array) => array.length !== channels)
-    ) {
-      throw new FusedKernelInputError(fusedKernelNames.batchNormTrainingGrad, [
-        dy.shape,
-        x.shape,
-        mean.shape,
-      ]);
-    }
-    const dx = backend.allocate(xValues.length);
-    const dGamma = backend.allocate(channels);
-    const dBeta = backend.allocate(channels);
-    addon.batchNormTrainingGrad(
-      dyValues,
-      xValues,
-      channels,
-      meanValues,
-      inverseStdValues,
-      gammaValues,
-      dx,
-      dGamma,
-      dBeta,
-    );
-    return [
-      backend.makeTensorInfo([...x.shape], 'float32', dx),
-      backend.makeTensorInfo([channels], 'float32', dGamma),
-      backend.makeTensorInfo([channels], 'float32', dBeta),
-    ];
-  },
-};
 
 const swish: NativeKernel = {
   kernelName: fusedKernelNames.swish,
@@ -156,10 +78,8 @@ const swishGrad: NativeKernel = {
   },
 };
 
-/** Kernels with no cpu counterpart: the fused training ops use them on the native backend. */
-export const fusedKernels: readonly NativeKernel[] = [
-  batchNormTraining,
-  batchNormTrainingGrad,
-  swish,
-  swishGrad,
-];
+/**
+ * Kernels with no cpu counterpart: the fused training ops use them on the native backend. The
+ * batch norm ones are in mbconv-train-kernels.ts.
+ */
+export const fusedKernels: readonly NativeKernel[] = [swish, swishGrad];
