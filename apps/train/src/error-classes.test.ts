@@ -111,6 +111,10 @@ const instances: Array<[Error, string]> = [
   ],
   [new backendNative.FusedKernelInputError('SupernasSwish', [[2]]), 'fused_kernel_input'],
   [
+    new backendNative.StaticSubnetUnsupportedError('a conv2d with dilation 2'),
+    'static_subnet_unsupported',
+  ],
+  [
     new predictors.PredictorError('predictor of space attentivenas, expected tiny', {
       code: 'predictor_space_mismatch',
       value: 'attentivenas',
