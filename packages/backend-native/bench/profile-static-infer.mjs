@@ -13,6 +13,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { enableNativeBackend, staticSubnetKernelName } from '../dist/index.js';
 import { lowerInferenceGraph } from '../dist/infer/lower-inference-graph.js';
 import { loadAddon } from '../dist/load-addon.js';
+import { kernelTimes } from './kernel-times.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -80,13 +81,6 @@ times.sort((a, b) => a - b);
 const wall = times[times.length >> 1];
 const inAddon = [...addonTime.values()].reduce((sum, entry) => sum + entry.ms, 0) / runs; // a mean
 const profile = await tf.profile(() => forward());
-const byKernel = new Map();
-for (const kernel of profile.kernels) {
-  const entry = byKernel.get(kernel.name) ?? { ms: 0, calls: 0 };
-  entry.ms += kernel.kernelTimeMs;
-  entry.calls += 1;
-  byKernel.set(kernel.name, entry);
-}
 console.log(
   `${values.space} ${values.arch} batch ${batch} on ${values.backend}${values['op-by-op'] ? ' (op by op)' : ''}: ${wall.toFixed(3)} ms per forward (median of ${runs}, ${times[0].toFixed(3)}-${times[times.length - 1].toFixed(3)}); ${profile.kernels.length} kernels; ${subnet.nodes.length} graph nodes`,
 );
@@ -96,7 +90,7 @@ for (const [name, entry] of [...addonTime.entries()].sort((a, b) => b[1].ms - a[
     `    ${name.padEnd(24)} ${(entry.ms / runs).toFixed(3).padStart(8)} ms ${String(entry.calls / runs).padStart(5)} calls`,
   );
 console.log('  kernels (tf.profile, one forward, profiler overhead included):');
-for (const [name, entry] of [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms))
+for (const [name, entry] of kernelTimes(profile))
   console.log(
     `    ${name.padEnd(24)} ${entry.ms.toFixed(3).padStart(8)} ms ${String(entry.calls).padStart(5)} calls`,
   );

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { enableNativeBackend } from '../dist/index.js';
+import { kernelTimes } from './kernel-times.mjs';
 import { createNet, createTrainer, forward, makeBatch } from './mbconv-net.mjs';
 
 const args = process.argv.slice(2);
@@ -27,14 +28,7 @@ const profile = await tf.profile(() => {
   run();
 });
 const wall = performance.now() - started;
-const byKernel = new Map();
-for (const kernel of profile.kernels) {
-  const entry = byKernel.get(kernel.name) ?? { ms: 0, calls: 0 };
-  entry.ms += kernel.kernelTimeMs;
-  entry.calls += 1;
-  byKernel.set(kernel.name, entry);
-}
-const rows = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms);
+const rows = kernelTimes(profile);
 const total = rows.reduce((sum, [, entry]) => sum + entry.ms, 0);
 console.log(
   `${backendName}: step ${wall.toFixed(0)} ms wall (profiled), kernels ${total.toFixed(0)} ms`,
