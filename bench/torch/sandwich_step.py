@@ -319,7 +319,8 @@ def main(argv=None):
     # waits included) say how much other work on the machine may have inflated it.
     environment = {'threads': args.threads, 'torch': torch.__version__, 'memoryFormat': 'channels_last',
                    'machine': platform.machine(), 'loadAverage': round(os.getloadavg()[0], 2),
-                   'ompWaitPolicy': os.environ.get('OMP_WAIT_POLICY', 'default')}
+                   'ompWaitPolicy': os.environ.get('OMP_WAIT_POLICY', 'default'),
+                   'gompSpincount': os.environ.get('GOMP_SPINCOUNT', 'default')}
     for record in records:
         record.update(environment)
         if args.json:

@@ -113,6 +113,7 @@ const summarize = (caseName, backend, samples, unit, details) => ({
   unit,
   ...details,
   ompWaitPolicy: process.env.OMP_WAIT_POLICY ?? 'default',
+  gompSpincount: process.env.GOMP_SPINCOUNT ?? 'default',
 });
 
 // A training case's two records: images/s (the batch once per sandwich step) and s/step.

@@ -84,10 +84,18 @@ const descriptions = {
     'KL distillation',
 };
 
-// PyTorch and the native backend's oneDNN both run on OpenMP, whose threads spin-wait for each
-// other by default: with other work on a 2-core machine that makes either 10-30x slower. Both
-// sides get the same policy, so neither is measured spinning while the other is not.
-const childEnv = { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' };
+// PyTorch and the native backend's oneDNN both run on GNU OpenMP, whose threads spin-wait for
+// each other by default: with other work on a 2-core machine that makes either 10-30x slower.
+// Both sides get the policy `supernas` sets (apps/train/src/openmp-defaults.ts: spin 10,000
+// rounds, then sleep) unless the caller chose one, so neither is measured spinning while the
+// other is not. The thread count stays fixed here (no SUPERNAS_ADAPTIVE_THREADS).
+const userChoseOpenmpWait =
+  process.env.OMP_WAIT_POLICY !== undefined || process.env.GOMP_SPINCOUNT !== undefined;
+const childEnv = {
+  ...process.env,
+  ...(userChoseOpenmpWait ? {} : { OMP_WAIT_POLICY: 'PASSIVE', GOMP_SPINCOUNT: '10000' }),
+};
+delete childEnv.SUPERNAS_ADAPTIVE_THREADS;
 
 function hasTorch() {
   try {

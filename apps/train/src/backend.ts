@@ -1,3 +1,4 @@
+import type { AdaptiveThreads } from '@supernas/backend-native';
 import { SupernasError } from '@supernas/errors';
 import * as tf from '@tensorflow/tfjs-core';
 import { describeAdapter, probeWebgpu, webgpuHowTo } from './environment/probe-webgpu.js';
@@ -109,15 +110,30 @@ async function tryWebgpu(requireHardware: boolean): Promise<SelectedBackend> {
   };
 }
 
+let threadAdaptation: AdaptiveThreads | undefined;
+
+/**
+ * The native backend's thread count following the machine's load, where the CLI turned it on
+ * (`SUPERNAS_ADAPTIVE_THREADS=1`, set by `supernas` unless `OMP_NUM_THREADS` pins the count).
+ */
+export function nativeThreadAdaptation(): AdaptiveThreads | undefined {
+  return threadAdaptation;
+}
+
 async function tryNative(): Promise<SelectedBackend> {
   const native = await import('@supernas/backend-native');
   try {
     const info = native.enableNativeBackend();
     const name = info.backendName;
     if (!(await tf.setBackend(name))) throw new Error(`setBackend('${name}') failed`);
+    if (process.env.SUPERNAS_ADAPTIVE_THREADS === '1' && process.env.OMP_NUM_THREADS === undefined)
+      threadAdaptation ??= native.adaptThreadsToLoad({ maxThreads: info.threads });
+    const threads = threadAdaptation?.active
+      ? `${info.threads} threads, fewer while other processes keep cores busy`
+      : `${info.threads} threads`;
     return {
       name,
-      description: `${name} (oneDNN ${info.onednn} ${info.isa}, ${info.threads} threads, ${info.nativeKernels.length} native kernels)`,
+      description: `${name} (oneDNN ${info.onednn} ${info.isa}, ${threads}, ${info.nativeKernels.length} native kernels)`,
     };
   } catch (error) {
     throw new BackendUnavailableError(

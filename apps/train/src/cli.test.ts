@@ -37,21 +37,21 @@ describeRequiring(
       );
     });
 
-    it('sets OpenMP threads to sleep at barriers unless the user chose otherwise', () => {
+    it('lets OpenMP threads spin briefly, then sleep, and follow the load, unless the user chose', () => {
       const defaults = fileURLToPath(new URL('../dist/openmp-defaults.js', import.meta.url));
-      const script = `await import(${JSON.stringify(defaults)}); console.log(process.env.OMP_WAIT_POLICY)`;
+      const script = `await import(${JSON.stringify(defaults)}); const e = process.env; console.log([e.OMP_WAIT_POLICY, e.GOMP_SPINCOUNT, e.SUPERNAS_ADAPTIVE_THREADS].join('|'))`;
       const env = { ...process.env };
-      delete env.OMP_WAIT_POLICY;
-      const unset = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-        encoding: 'utf8',
-        env,
-      });
-      expect(unset.stdout.trim()).toBe('PASSIVE');
-      const chosen = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-        encoding: 'utf8',
-        env: { ...env, OMP_WAIT_POLICY: 'ACTIVE' },
-      });
-      expect(chosen.stdout.trim()).toBe('ACTIVE');
+      for (const name of ['OMP_WAIT_POLICY', 'GOMP_SPINCOUNT', 'SUPERNAS_ADAPTIVE_THREADS'])
+        delete env[name];
+      const run = (extra: Record<string, string>) =>
+        spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+          encoding: 'utf8',
+          env: { ...env, ...extra },
+        }).stdout.trim();
+      expect(run({})).toBe('PASSIVE|10000|1');
+      expect(run({ OMP_WAIT_POLICY: 'ACTIVE' })).toBe('ACTIVE||1');
+      expect(run({ GOMP_SPINCOUNT: '0' })).toBe('|0|1');
+      expect(run({ SUPERNAS_ADAPTIVE_THREADS: '0' })).toBe('PASSIVE|10000|0');
     });
 
     it("prints another package's error as one line, and its stack and code with --verbose", () => {

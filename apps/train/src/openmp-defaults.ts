@@ -1,6 +1,19 @@
 // Imported first by cli.ts, before anything can load oneDNN and with it libgomp, which reads its
-// settings once, when it loads. GNU OpenMP's default (ACTIVE) spin-waits at every barrier: on a
-// machine where anything else wants a core, the default job fell from ~260 to ~6 images/s (two
-// spinning kernel threads time-sliced against a third process). PASSIVE threads sleep instead.
-// A user's own setting wins.
-process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
+// settings once, when it loads. A user's own settings win.
+//
+// How OpenMP threads wait at a barrier decides a lot on a 2-core machine. GNU OpenMP's default
+// spins for 300,000 rounds: when anything else wants a core, two spinning kernel threads
+// time-slice against it and the default job fell from ~260 to ~6 images/s. Sleeping at once
+// (PASSIVE alone) is safe, but then every parallel region pays for waking the other core: the
+// default job's forward took 14.8 ms instead of 8.6. So the threads spin briefly (10,000 rounds,
+// tens of microseconds: as fast as spinning without end, `GOMP_SPINCOUNT` 1,000 and 3,000 were
+// slower) and then sleep, and while another process keeps a core busy, the native backend drops
+// to the threads the free cores can carry (`adaptThreadsToLoad`, started by `selectBackend` where
+// `SUPERNAS_ADAPTIVE_THREADS` is 1): brief spinning costs there, one thread does not.
+// `OMP_NUM_THREADS` pins the count (and with it the rounding of reductions, for bit-identical
+// reruns).
+if (process.env.OMP_WAIT_POLICY === undefined && process.env.GOMP_SPINCOUNT === undefined) {
+  process.env.OMP_WAIT_POLICY = 'PASSIVE';
+  process.env.GOMP_SPINCOUNT = '10000';
+}
+process.env.SUPERNAS_ADAPTIVE_THREADS ??= '1';

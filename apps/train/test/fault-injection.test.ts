@@ -36,7 +36,9 @@ interface Exit {
 function startCli(args: readonly string[]): { child: ChildProcess; exit: Promise<Exit> } {
   const child = spawn(process.execPath, [builtCli, ...args, '--backend', backend], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' },
+    // A fixed thread count: a reduction's rounding depends on how many threads share it, and
+    // the runs compared here must match bit for bit however loaded the machine is.
+    env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE', SUPERNAS_ADAPTIVE_THREADS: '0' },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk) => {

@@ -1,4 +1,14 @@
 export {
+  type AdaptiveThreads,
+  type AdaptThreadsOptions,
+  adaptThreadsToLoad,
+  type CpuSample,
+  otherProcessesCores,
+  parseCpuSample,
+  readCpuSample,
+  threadsForLoad,
+} from './adaptive-threads.js';
+export {
   type EnableNativeBackendOptions,
   enableNativeBackend,
   isNativeAvailable,

@@ -11,13 +11,18 @@ import {
   sampleArch,
 } from '@supernas/search-space';
 import { PhaseTimes } from '@supernas/trainer';
+import { nativeThreadAdaptation } from '../backend.js';
 import type { CliIo } from '../cli-io.js';
 import { atomicWrite } from '../run/atomic-write.js';
 import { writeRunCharts } from '../run/write-run-charts.js';
 import type { TrainRunConfig } from './config.js';
 import { type DistributedRun, fanOut } from './distributed.js';
 import { evaluateSubnet, type SubnetResult } from './evaluate-subnets.js';
-import { formatPhaseTimes } from './phase-report.js';
+import {
+  formatPhaseTimes,
+  formatThreadAdaptation,
+  type ThreadAdaptationSummary,
+} from './phase-report.js';
 import { formatResultsTable } from './results-table.js';
 import { runFiles } from './run-folder.js';
 
@@ -97,6 +102,15 @@ export async function evaluateAndReport(input: EvaluateAndReportInput): Promise<
   );
   // Node's performance clock starts with the process: this is the command's wall time so far.
   const wallSeconds = performance.now() / 1000;
+  const adaptation = nativeThreadAdaptation();
+  const threads: ThreadAdaptationSummary | undefined =
+    adaptation?.active === true
+      ? {
+          maxThreads: adaptation.maxThreads,
+          switches: adaptation.switches,
+          reducedSeconds: adaptation.reducedSeconds,
+        }
+      : undefined;
   await atomicWrite(
     runFiles(input.runDir).results,
     `${JSON.stringify(
@@ -106,6 +120,7 @@ export async function evaluateAndReport(input: EvaluateAndReportInput): Promise<
         ...input.summary,
         wallSeconds,
         phaseSeconds: phases.toJSON(),
+        ...(threads === undefined ? {} : { threads }),
         subnets: results,
       },
       null,
@@ -116,5 +131,8 @@ export async function evaluateAndReport(input: EvaluateAndReportInput): Promise<
     `results: ${runFiles(input.runDir).results}, chart: ${join(input.runDir, 'chart.png')}\n`,
   );
   io.stdout(`${formatPhaseTimes(phases, wallSeconds)}\n`);
+  const threadsLine =
+    threads === undefined ? undefined : formatThreadAdaptation(threads, wallSeconds);
+  if (threadsLine !== undefined) io.stdout(`${threadsLine}\n`);
   return results;
 }

@@ -35,3 +35,26 @@ export function formatPhaseTimes(phases: PhaseTimes, wallSeconds: number): strin
   lines.push(line('other (Node start, modules, glue)', Math.max(0, wallSeconds - covered)));
   return lines.join('\n');
 }
+
+/** What `adaptThreadsToLoad` did during a run, for results.json. */
+export interface ThreadAdaptationSummary {
+  readonly maxThreads: number;
+  readonly switches: number;
+  readonly reducedSeconds: number;
+}
+
+/**
+ * The report's line on the native backend's threads when they followed the machine's load,
+ * or undefined when they never changed.
+ */
+export function formatThreadAdaptation(
+  summary: ThreadAdaptationSummary,
+  wallSeconds: number,
+): string | undefined {
+  if (summary.switches === 0) return undefined;
+  const share = ((100 * summary.reducedSeconds) / wallSeconds).toFixed(1);
+  return (
+    `threads: ${summary.maxThreads}, fewer for ${summary.reducedSeconds.toFixed(1)} s (${share}%) ` +
+    `while other processes kept cores busy (${summary.switches} ${summary.switches === 1 ? 'change' : 'changes'}; OMP_NUM_THREADS pins the count)`
+  );
+}
