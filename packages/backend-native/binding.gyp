@@ -5,6 +5,7 @@
       "sources": [
         "native/activation.cc",
         "native/addon.cc",
+        "native/channel-gate.cc",
         "native/batch-norm.cc",
         "native/binary.cc",
         "native/conv.cc",

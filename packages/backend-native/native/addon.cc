@@ -178,6 +178,7 @@ static Napi::Object init(Napi::Env env, Napi::Object exports) {
   initPool(env, exports);
   initFused(env, exports);
   initMbconvTrain(env, exports);
+  initChannelGate(env, exports);
   initSgdStep(env, exports);
   initInferPlan(env, exports);
   return exports;

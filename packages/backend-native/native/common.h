@@ -99,6 +99,7 @@ void initBatchNorm(Napi::Env env, Napi::Object exports);
 void initPool(Napi::Env env, Napi::Object exports);
 void initFused(Napi::Env env, Napi::Object exports);
 void initMbconvTrain(Napi::Env env, Napi::Object exports);
+void initChannelGate(Napi::Env env, Napi::Object exports);
 void initSgdStep(Napi::Env env, Napi::Object exports);
 void initInferPlan(Napi::Env env, Napi::Object exports);
 

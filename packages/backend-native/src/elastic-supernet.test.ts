@@ -50,6 +50,9 @@ describeForBackends(['native'], 'elastic supernet on native', () => {
       expect(native.SupernasBatchNormSwishTraining ?? 0).toBeGreaterThan(0);
       expect(native.SupernasBatchNormSwishTrainingGrad ?? 0).toBeGreaterThan(0);
       expect(native.SupernasSwish ?? 0).toBeGreaterThan(0);
+      // Squeeze-excite blocks (the tiny space's last two stages) back-propagate in two passes.
+      expect(native.SupernasChannelGateGrad ?? 0).toBeGreaterThan(0);
+      expect(native.SupernasChannelGateInputGrad ?? 0).toBeGreaterThan(0);
     });
   }
 });

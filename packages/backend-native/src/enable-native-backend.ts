@@ -3,6 +3,7 @@ import { InvalidNativeOptionError, NativeBackendUnavailableError } from './error
 import { staticSubnetKernel } from './infer/static-subnet-kernel.js';
 import { countKernelCall } from './kernel-stats.js';
 import { allNativeKernels } from './kernels/all-kernels.js';
+import { channelGateKernels } from './kernels/channel-gate-kernels.js';
 import {
   FusedKernelInputError,
   fusedKernels as plainFusedKernels,
@@ -16,6 +17,7 @@ import { defaultPoolBytes, NativeBackend } from './native-backend.js';
 
 const fusedKernels = [
   ...plainFusedKernels,
+  ...channelGateKernels,
   ...mbconvTrainKernels,
   ...pointwiseConvKernels,
   sgdStepKernel,

@@ -116,6 +116,24 @@ export interface NativeAddon {
     nextParameter: Float32Array,
     nextBuffer: Float32Array,
   ): void;
+  /** A channel gate's gradient: dGate[n, c] = sum over h, w of dy * x (native/channel-gate.cc). */
+  channelGateGrad(
+    dy: Float32Array,
+    x: Float32Array,
+    batch: number,
+    channels: number,
+    dGate: Float32Array,
+  ): void;
+  /** dx = dy * gate[n, c] + dPooled[n, c] / area: a gate's and its pool's input gradients. */
+  channelGateInputGrad(
+    dy: Float32Array,
+    gate: Float32Array,
+    dPooled: Float32Array,
+    batch: number,
+    channels: number,
+    area: number,
+    dx: Float32Array,
+  ): void;
   /** A depthwise convolution's weight gradient (multiplier 1, no dilation). */
   depthwiseBackwardWeights(
     x: Float32Array,

@@ -17,6 +17,7 @@ import {
   spatialConv,
 } from './elastic-ops.js';
 import { ElasticOptionError, InputShapeError, MissingWeightError } from './errors.js';
+import { fusedKernelNames, fusedSqueezeExcite, hasFusedKernels } from './fused-kernels.js';
 import { type BatchNormNames, firstConvNames, headNames } from './parameter-names.js';
 import type { ActiveBlock, SubnetPlan } from './subnet-plan.js';
 import type { SupernetLayout } from './supernet-layout.js';
@@ -129,7 +130,6 @@ function squeezeExcite(context: PassContext, x: tf.Tensor4D, block: ActiveBlock)
   const { names } = block.supernetBlock;
   const { midChannels: mid, seChannels: squeeze } = block;
   const [batch] = x.shape;
-  const pooled = tf.reshape(globalAveragePool(x), [batch, mid]);
   const reduceWeight = tf.reshape(
     sliceWeight(context.weight(names.seReduceWeight), [1, 1, mid, squeeze]),
     [mid, squeeze],
@@ -140,6 +140,19 @@ function squeezeExcite(context: PassContext, x: tf.Tensor4D, block: ActiveBlock)
     [squeeze, mid],
   );
   const expandBias = sliceWeight(context.weight(names.seExpandBias), [mid]);
+  if (
+    context.training &&
+    hasFusedKernels(fusedKernelNames.channelGateGrad, fusedKernelNames.channelGateInputGrad)
+  ) {
+    return fusedSqueezeExcite(
+      x,
+      reduceWeight as tf.Tensor2D,
+      reduceBias as tf.Tensor1D,
+      expandWeight as tf.Tensor2D,
+      expandBias as tf.Tensor1D,
+    ) as tf.Tensor4D;
+  }
+  const pooled = tf.reshape(globalAveragePool(x), [batch, mid]);
   const reduced = tf.fused.matMul({
     a: pooled,
     b: reduceWeight,

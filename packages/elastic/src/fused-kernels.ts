@@ -14,6 +14,9 @@ import { batchNormEpsilon } from './batch-norm-epsilon.js';
  *   -> [dx, dGamma, dBeta]: a layer's BN and activation in one kernel each way
  * - `SupernasPointwiseConv` {x: [..., C], weight: [1, 1, C, K] or [C, K]} -> y [..., K];
  *   `SupernasPointwiseConvGrad` {dy, x, weight} -> [dx, dWeight]: a 1x1 conv, one kernel each way
+ * - `SupernasChannelGateGrad` {dy, x: [N, H, W, C]} -> dGate [N, C] (the sum over H, W of
+ *   dy * x) and `SupernasChannelGateInputGrad` {dy, gate: [N, C], dPooled: [N, C]} -> dx =
+ *   dy * gate + dPooled / (H * W): a squeeze-excite block's backward in two passes over its input
  */
 export const fusedKernelNames = {
   batchNormTraining: 'SupernasBatchNormTraining',
@@ -24,6 +27,8 @@ export const fusedKernelNames = {
   batchNormSwishTrainingGrad: 'SupernasBatchNormSwishTrainingGrad',
   pointwiseConv: 'SupernasPointwiseConv',
   pointwiseConvGrad: 'SupernasPointwiseConvGrad',
+  channelGateGrad: 'SupernasChannelGateGrad',
+  channelGateInputGrad: 'SupernasChannelGateInputGrad',
 } as const;
 
 /** Whether the active backend registers both `forward` and `backward`. */
@@ -121,4 +126,61 @@ export const fusedPointwiseConv = tf.customGrad((...args: (tf.Tensor | tf.GradSa
     return run(fusedKernelNames.pointwiseConvGrad, { dy, x: savedX, weight: savedWeight });
   };
   return { value: value!, gradFunc };
+});
+
+/**
+ * A squeeze-excite block in a training pass, backward through the channel-gate kernels: x [N, H,
+ * W, C], reduce [C, S] + bias [S] (relu), expand [S, C] + bias [C] (h_sigmoid), y = x * gate.
+ * The forward runs the same tfjs ops as the composed block; the backward reads x and dy twice
+ * in all where the composed ops write four full tensors (dy * gate, dy * x, the pool's broadcast
+ * gradient and the sum of the two), and follows the composed ops' arithmetic for the small
+ * tensors (the gate's 1/6 and relu6 mask, the matmuls and bias sums of the two layers).
+ */
+export const fusedSqueezeExcite = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, reduceWeight, reduceBias, expandWeight, expandBias, save] = args as [
+    tf.Tensor4D,
+    tf.Tensor2D,
+    tf.Tensor1D,
+    tf.Tensor2D,
+    tf.Tensor1D,
+    tf.GradSaveFunc,
+  ];
+  const [batch, , , channels] = x.shape;
+  const pooled = tf.reshape(tf.mean(x, [1, 2]), [batch, channels]) as tf.Tensor2D;
+  const reduced = tf.fused.matMul({
+    a: pooled,
+    b: reduceWeight,
+    bias: reduceBias,
+    activation: 'relu',
+  });
+  const expanded = tf.fused.matMul({ a: reduced, b: expandWeight, bias: expandBias });
+  const gate = tf.mul(tf.relu6(tf.add(expanded, 3)), 1 / 6) as tf.Tensor2D;
+  const value = tf.mul(x, tf.reshape(gate, [batch, 1, 1, channels]));
+  save([x, pooled, reduced, expanded, gate, reduceWeight, expandWeight]);
+  const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
+    const [sx, sPooled, sReduced, sExpanded, sGate, sReduceWeight, sExpandWeight] = saved as [
+      tf.Tensor4D,
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor2D,
+    ];
+    const [dGate] = run(fusedKernelNames.channelGateGrad, { dy, x: sx }) as [tf.Tensor2D];
+    // h_sigmoid = relu6(z + 3) / 6: tfjs' relu6 gradient passes where 0 < z + 3 <= 6.
+    const shifted = tf.add(sExpanded, 3);
+    const passes = tf.mul(tf.lessEqual(shifted, 6), tf.step(shifted));
+    const dExpanded = tf.mul(tf.mul(dGate, 1 / 6), passes) as tf.Tensor2D;
+    const dExpandWeight = tf.matMul(sReduced, dExpanded, true, false);
+    const dExpandBias = tf.sum(dExpanded, 0);
+    const dReducedOut = tf.matMul(dExpanded, sExpandWeight, false, true);
+    const dReduced = tf.mul(dReducedOut, tf.step(sReduced)) as tf.Tensor2D;
+    const dReduceWeight = tf.matMul(sPooled, dReduced, true, false);
+    const dReduceBias = tf.sum(dReduced, 0);
+    const dPooled = tf.matMul(dReduced, sReduceWeight, false, true);
+    const [dx] = run(fusedKernelNames.channelGateInputGrad, { dy, gate: sGate, dPooled });
+    return [dx!, dReduceWeight, dReduceBias, dExpandWeight, dExpandBias];
+  };
+  return { value, gradFunc };
 });

@@ -16,6 +16,11 @@ import { floatValues, type NativeKernel } from './native-kernel.js';
  *   weightDecay, nesterov} -> [nextParameter, nextBuffer]: one SGD step with momentum.
  * - `SupernasPointwiseConv`: {x: [..., C], weight: [1, 1, C, K] or [C, K]} -> y [..., K], a
  *   stride-1 1x1 convolution; `SupernasPointwiseConvGrad`: {dy, x, weight} -> [dx, dWeight].
+ * - `SupernasChannelGateGrad`: {dy, x: [N, H, W, C]} -> dGate [N, C], the sum over H and W of
+ *   dy * x: the gate's gradient of a squeeze-excite block's y = x * gate[n, c].
+ * - `SupernasChannelGateInputGrad`: {dy: [N, H, W, C], gate: [N, C], dPooled: [N, C]} -> dx =
+ *   dy * gate[n, c] + dPooled[n, c] / (H * W): x's gradient through the gate and through the
+ *   global average pool that feeds it, in one pass.
  * A package that must not depend on this one can test `tf.getKernel(name, tf.getBackend())`
  * and run them through `tf.engine().runKernel`, as `batchNormTraining` and `swish` do.
  */
@@ -29,6 +34,8 @@ export const fusedKernelNames = {
   sgdStep: 'SupernasSgdStep',
   pointwiseConv: 'SupernasPointwiseConv',
   pointwiseConvGrad: 'SupernasPointwiseConvGrad',
+  channelGateGrad: 'SupernasChannelGateGrad',
+  channelGateInputGrad: 'SupernasChannelGateInputGrad',
 } as const;
 
 /**
