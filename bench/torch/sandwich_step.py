@@ -38,7 +38,7 @@ cpuMedian (process CPU time, same unit) and every record the 1-minute load avera
 work on a 2-core machine inflates wall times. On a busy machine, OpenMP threads that spin-wait
 for each other make 2-thread runs 10-30x slower: run with OMP_WAIT_POLICY=PASSIVE there (the
 policy in force is recorded as ompWaitPolicy). The first step or run is a warm-up and is not
-counted.
+counted; tiny-train runs the archs file's warmupSteps first (30 from sandwich.bench.mjs).
 """
 
 import argparse
@@ -169,7 +169,10 @@ def default_job_step(model, optimizer, images, labels, archs):
 def bench_default_job(repeats, seed, data_path, archs_path):
     header, images, labels = read_batches(data_path)
     with open(archs_path) as handle:
-        arch_rows = json.load(handle)['steps']
+        arch_spec = json.load(handle)
+    arch_rows = arch_spec['steps']
+    # Untimed steps first, each with its own archs (sandwich.bench.mjs says why).
+    warmup = arch_spec.get('warmupSteps', 1)
     space = load_space(header['space'])
     torch.manual_seed(seed)
     model = AttentiveNasSupernet(space, num_classes=header['numClasses'], input_channels=header['channels'])
@@ -177,22 +180,23 @@ def bench_default_job(repeats, seed, data_path, archs_path):
     optimizer = nesterov_sgd(model, lr=0.1)
     batch = header['batchSize']
     seconds, cpu_seconds, first_losses = [], [], None
-    for step in range(repeats + 1):
+    for step in range(warmup + repeats):
         # Made contiguous outside the timed step, as supernas builds its input tensors outside it.
         x = images[step % len(images)].contiguous(memory_format=torch.channels_last)
         y = labels[step % len(labels)]
         archs = arch_rows[step % len(arch_rows)]
         start, cpu_start = time.perf_counter(), time.process_time()
         losses = default_job_step(model, optimizer, x, y, archs)
-        if step > 0:
+        if step >= warmup:
             seconds.append(time.perf_counter() - start)
             cpu_seconds.append(time.process_time() - cpu_start)
-        else:
+        elif step == 0:
             first_losses = losses
-    used = arch_rows[: repeats + 1]
+    used = arch_rows[: warmup + repeats]
     details = {
         'batch': batch, 'resolution': header['height'], 'inputChannels': header['channels'],
         'numClasses': header['numClasses'], 'subnetsPerStep': len(arch_rows[0]), 'repeats': repeats,
+        'warmupSteps': warmup,
         'data': DATA_DESCRIPTION,
         'resolutions': sorted({arch['resolution'] for row in used for arch in row}),
         'loss': DEFAULT_JOB_LOSS,

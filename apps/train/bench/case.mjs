@@ -137,7 +137,10 @@ if (values.case === 'tiny-train') {
   if (values.data === undefined || values.archs === undefined)
     throw new Error('tiny-train needs --data and --archs (sandwich.bench.mjs writes both)');
   const { header, batches } = readBatchesFile(values.data);
-  const archRows = JSON.parse(readFileSync(values.archs, 'utf8')).steps;
+  const archFile = JSON.parse(readFileSync(values.archs, 'utf8'));
+  const archRows = archFile.steps;
+  // Untimed steps first (sandwich.bench.mjs says why), each with its own archs.
+  const warmupSteps = archFile.warmupSteps ?? 1;
   const repeats = Number(values.repeats ?? 5);
   // The default job's training settings, as train-setup.ts hands them to the trainer; the
   // step timed is a distilling one (after the default job's label warm-up).
@@ -154,7 +157,7 @@ if (values.case === 'tiny-train') {
   });
   const seconds = [];
   let firstStepLosses;
-  for (let step = 0; step <= repeats; step++) {
+  for (let step = 0; step < warmupSteps + repeats; step++) {
     // Tensors are built outside the timed step on both sides.
     const batch = batches[step % batches.length];
     const images = tf.tensor4d(batch.images, batch.shape);
@@ -171,8 +174,8 @@ if (values.case === 'tiny-train') {
       seed: step,
       config,
     });
-    if (step > 0) seconds.push((performance.now() - start) / 1000);
-    else firstStepLosses = losses.map(({ loss }) => Math.round(loss * 1e4) / 1e4);
+    if (step >= warmupSteps) seconds.push((performance.now() - start) / 1000);
+    else if (step === 0) firstStepLosses = losses.map(({ loss }) => Math.round(loss * 1e4) / 1e4);
     tf.dispose([images, labels]);
   }
   const details = {
@@ -182,10 +185,13 @@ if (values.case === 'tiny-train') {
     numClasses: header.numClasses,
     subnetsPerStep: archRows[0].length,
     repeats,
+    warmupSteps,
     data: defaultJobData,
     resolutions: [
       ...new Set(
-        archRows.slice(0, repeats + 1).flatMap((row) => row.map((arch) => arch.resolution)),
+        archRows
+          .slice(0, warmupSteps + repeats)
+          .flatMap((row) => row.map((arch) => arch.resolution)),
       ),
     ].sort((a, b) => a - b),
     loss: defaultJobLoss,
@@ -223,7 +229,7 @@ if (values.case === 'tiny-train') {
     distillation: { kind: 'kl', temperature: 1 },
   };
   const seconds = [];
-  for (let step = 0; step <= repeats; step++) {
+  for (let step = 0; step < warmupSteps + repeats; step++) {
     const archs = [
       maxArch(spec.space),
       sampleArch(spec.space, rng),
