@@ -229,7 +229,7 @@ if (values.case === 'tiny-train') {
     distillation: { kind: 'kl', temperature: 1 },
   };
   const seconds = [];
-  for (let step = 0; step < warmupSteps + repeats; step++) {
+  for (let step = 0; step <= repeats; step++) {
     const archs = [
       maxArch(spec.space),
       sampleArch(spec.space, rng),

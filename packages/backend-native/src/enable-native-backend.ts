@@ -13,7 +13,7 @@ import { pointwiseConvKernels } from './kernels/pointwise-conv-kernels.js';
 import { sgdStepKernel } from './kernels/sgd-step-kernel.js';
 import { loadAddon } from './load-addon.js';
 import type { NativeAddon } from './native-addon.js';
-import { defaultPoolBytes, NativeBackend } from './native-backend.js';
+import { NativeBackend } from './native-backend.js';
 
 const fusedKernels = [
   ...plainFusedKernels,
@@ -35,9 +35,10 @@ export interface EnableNativeBackendOptions {
    */
   readonly priority?: number;
   /**
-   * Bytes of freed output arrays kept for reuse by later ops of the same size (default: a
-   * quarter of the memory, at most 4 GiB); 0 turns recycling off. Takes effect when the
-   * backend is created.
+   * Bytes of freed output arrays kept for reuse by later ops of the same size class; 0 turns
+   * recycling off. By default as many bytes as the backend's arrays have held at once (a
+   * training step's working set), at most half the memory (`defaultPoolLimitBytes`). Takes
+   * effect when the backend is created.
    */
   readonly poolBytes?: number;
 }
@@ -124,7 +125,7 @@ export function enableNativeBackend(options: EnableNativeBackendOptions = {}): N
   const loaded = loadAddon();
   if (!('addon' in loaded)) throw new NativeBackendUnavailableError(loaded.reason);
   const { addon } = loaded;
-  const { threads, priority = 0, poolBytes = defaultPoolBytes } = options;
+  const { threads, priority = 0, poolBytes } = options;
   if (threads !== undefined) {
     if (!Number.isInteger(threads) || threads < 1) {
       throw new InvalidNativeOptionError('threads', threads, 'an integer >= 1');
@@ -134,7 +135,7 @@ export function enableNativeBackend(options: EnableNativeBackendOptions = {}): N
   if (!Number.isFinite(priority)) {
     throw new InvalidNativeOptionError('priority', priority, 'a finite number');
   }
-  if (!Number.isInteger(poolBytes) || poolBytes < 0) {
+  if (poolBytes !== undefined && (!Number.isInteger(poolBytes) || poolBytes < 0)) {
     throw new InvalidNativeOptionError('poolBytes', poolBytes, 'an integer >= 0');
   }
   // After tf.removeBackend('native') the factory is gone but the kernels stay registered.

@@ -27,5 +27,5 @@ export {
   resetNativeKernelStats,
 } from './kernel-stats.js';
 export { FusedKernelInputError, fusedKernelNames } from './kernels/fused-kernels.js';
-export { defaultPoolBytes, NativeBackend } from './native-backend.js';
+export { defaultPoolLimitBytes, NativeBackend } from './native-backend.js';
 export { type NativeVersion, nativeVersion } from './native-version.js';

@@ -6,11 +6,12 @@ import { InferencePlanCache } from './infer/inference-plan-cache.js';
 import type { NativeAddon } from './native-addon.js';
 
 /**
- * Default byte budget of the output-array pool: a quarter of the memory, at most 4 GiB. A
- * training step frees and reallocates its whole working set (about 1 GB for a small MBConv net
- * at batch 64), and any of it that does not fit is allocated afresh every step.
+ * The most the output-array pool holds by default: half the memory. Below that it holds as much
+ * as the backend's arrays have held at once: a training step frees and reallocates its whole
+ * working set (about 1 GB for the tiny space at batch 64, 8 GB for the attentivenas space at
+ * batch 16 and 192 px), and any of it that does not fit is allocated afresh every step.
  */
-export const defaultPoolBytes = Math.min(Math.floor(totalmem() / 4), 4 * 1024 ** 3);
+export const defaultPoolLimitBytes = Math.floor(totalmem() / 2);
 
 /**
  * The cpu backend's storage (one TypedArray per tensor) under its own name, so the cpu backend
@@ -26,9 +27,10 @@ export class NativeBackend extends MathBackendCPU {
   private readonly private = new WeakSet<Float32Array>();
   private plans: InferencePlanCache | undefined;
 
-  constructor(poolBytes = defaultPoolBytes) {
+  /** `poolBytes`: a fixed budget for the pool; by default it follows use (see above). */
+  constructor(poolBytes?: number) {
     super();
-    this.pool = new FloatBufferPool(poolBytes);
+    this.pool = new FloatBufferPool(poolBytes ?? { limit: defaultPoolLimitBytes });
     // The cpu backend's first-use hint ("install tfjs-node") does not apply to this backend.
     (this as unknown as { firstUse: boolean }).firstUse = false;
   }
@@ -43,7 +45,7 @@ export class NativeBackend extends MathBackendCPU {
   /** The values may now be referenced from outside: never recycle them. */
   share(dataId: DataId): void {
     const values = this.data.get(dataId)?.values;
-    if (values instanceof Float32Array) this.private.delete(values);
+    if (values instanceof Float32Array && this.private.delete(values)) this.pool.forget(values);
   }
 
   /** Compiled inference plans (`SupernasStaticSubnet`), released with their weights. */
