@@ -3,6 +3,9 @@
 //   node bench/make-batches.mjs --out /tmp/b.bin --batches 3
 //   node bench/profile-sandwich.mjs --case tiny-train --data /tmp/b.bin [--backend native]
 //   node bench/profile-sandwich.mjs --case attentivenas-train
+// With --time N it first times 3 groups of N steps without the profiler (new archs every step)
+// and prints ms per step, the bytes the native backend allocated afresh per step (what its
+// buffer pool could not serve), the pool's size and budget, and the process's resident memory.
 import { parseArgs } from 'node:util';
 import { createSupernet, registerGradients } from '@supernas/elastic';
 import {
@@ -28,6 +31,7 @@ const { values } = parseArgs({
     top: { type: 'string', default: '25' },
     steps: { type: 'string', default: '2' },
     'by-calls': { type: 'boolean', default: false },
+    time: { type: 'string', default: '0' },
   },
 });
 const backend = await selectBackend(values.backend);
@@ -89,6 +93,27 @@ async function step(index) {
   tf.dispose([images, labels]);
 }
 await step(0);
+const timedSteps = Number(values.time);
+const gib = (bytes) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+for (let group = 0; group < (timedSteps > 0 ? 3 : 0); group++) {
+  const poolBefore = tf.backend().poolStats;
+  const started = performance.now();
+  for (let index = 0; index < timedSteps; index++) await step(1000 + group * timedSteps + index);
+  const msPerStep = (performance.now() - started) / timedSteps;
+  const pool = tf.backend().poolStats;
+  const fresh =
+    pool === undefined
+      ? 'n/a'
+      : gib((pool.allocatedBytes - poolBefore.allocatedBytes) / timedSteps);
+  console.log(
+    `${values.case} on ${backend.name}, steps ${group * timedSteps + 1}-${(group + 1) * timedSteps} ` +
+      `(unprofiled): ${msPerStep.toFixed(1)} ms a step, allocated afresh ${fresh} a step` +
+      (pool === undefined
+        ? ''
+        : `, pool ${gib(pool.pooledBytes)} of ${gib(pool.maxBytes)}, peak in use ${gib(pool.peakBytesInUse)}`) +
+      `, resident ${gib(process.memoryUsage().rss)}`,
+  );
+}
 for (let index = 1; index <= Number(values.steps); index++) {
   const started = performance.now();
   const profile = await tf.profile(() => step(index));

@@ -29,6 +29,7 @@ describe('FloatBufferPool', () => {
     expect(again.buffer).toBe(first.buffer);
     expect(pool.bytes).toBe(0);
     expect(pool.take(16).buffer).not.toBe(first.buffer);
+    expect(pool.allocatedBytes).toBe(64 + 128 + 64);
     pool.give(again);
     // Small lengths are classes of their own, down to two thirds of a buffer.
     expect(pool.take(11).buffer).toBe(first.buffer);

@@ -43,6 +43,7 @@ export class FloatBufferPool {
   private pooledBytes = 0;
   private liveBytes = 0;
   private peakLiveBytes = 0;
+  private madeBytes = 0;
 
   /**
    * `budget`: a fixed number of bytes, or `{ limit, floor }` for one that follows use (see
@@ -68,6 +69,11 @@ export class FloatBufferPool {
   /** The most bytes arrays from `take` have held at once (not yet given back or forgotten). */
   get peakBytesInUse(): number {
     return this.peakLiveBytes;
+  }
+
+  /** Bytes of all the buffers it had to allocate (a request nothing free could serve). */
+  get allocatedBytes(): number {
+    return this.madeBytes;
   }
 
   /** An array of `length` floats with arbitrary contents. */
@@ -120,6 +126,7 @@ export class FloatBufferPool {
   private make(capacity: number): ArrayBuffer {
     const buffer = new ArrayBuffer(capacity * 4);
     this.made.add(buffer);
+    this.madeBytes += buffer.byteLength;
     return buffer;
   }
 

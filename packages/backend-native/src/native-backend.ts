@@ -59,6 +59,25 @@ export class NativeBackend extends MathBackendCPU {
     return this.pool.bytes;
   }
 
+  /**
+   * The output-buffer pool's counters: bytes held for reuse, its budget now, the most bytes the
+   * backend's arrays held at once, and the bytes of all buffers allocated afresh so far.
+   */
+  get poolStats(): {
+    pooledBytes: number;
+    maxBytes: number;
+    peakBytesInUse: number;
+    allocatedBytes: number;
+  } {
+    const { pool } = this;
+    return {
+      pooledBytes: pool.bytes,
+      maxBytes: pool.maxBytes,
+      peakBytesInUse: pool.peakBytesInUse,
+      allocatedBytes: pool.allocatedBytes,
+    };
+  }
+
   /** Drops the arrays held for reuse (they are then garbage collected). */
   releasePool(): void {
     this.pool.clear();
