@@ -17,8 +17,8 @@ import {
   spatialConv,
 } from './elastic-ops.js';
 import { ElasticOptionError, InputShapeError, MissingWeightError } from './errors.js';
-import { fusedKernelNames, fusedSqueezeExcite, hasFusedKernels } from './fused-kernels.js';
 import { type BatchNormNames, firstConvNames, headNames } from './parameter-names.js';
+import { squeezeExcite } from './squeeze-excite.js';
 import type { ActiveBlock, SubnetPlan } from './subnet-plan.js';
 import type { SupernetLayout } from './supernet-layout.js';
 import type { ApplyOptions } from './types.js';
@@ -126,42 +126,20 @@ function batchNormActivation(
   return applyActivation(batchNorm(context, x, names, channels), activation);
 }
 
-function squeezeExcite(context: PassContext, x: tf.Tensor4D, block: ActiveBlock): tf.Tensor4D {
+function blockSqueezeExcite(context: PassContext, x: tf.Tensor4D, block: ActiveBlock): tf.Tensor4D {
   const { names } = block.supernetBlock;
   const { midChannels: mid, seChannels: squeeze } = block;
-  const [batch] = x.shape;
   const reduceWeight = tf.reshape(
     sliceWeight(context.weight(names.seReduceWeight), [1, 1, mid, squeeze]),
     [mid, squeeze],
-  );
-  const reduceBias = sliceWeight(context.weight(names.seReduceBias), [squeeze]);
+  ) as tf.Tensor2D;
+  const reduceBias = sliceWeight(context.weight(names.seReduceBias), [squeeze]) as tf.Tensor1D;
   const expandWeight = tf.reshape(
     sliceWeight(context.weight(names.seExpandWeight), [1, 1, squeeze, mid]),
     [squeeze, mid],
-  );
-  const expandBias = sliceWeight(context.weight(names.seExpandBias), [mid]);
-  if (
-    context.training &&
-    hasFusedKernels(fusedKernelNames.channelGateGrad, fusedKernelNames.channelGateInputGrad)
-  ) {
-    return fusedSqueezeExcite(
-      x,
-      reduceWeight as tf.Tensor2D,
-      reduceBias as tf.Tensor1D,
-      expandWeight as tf.Tensor2D,
-      expandBias as tf.Tensor1D,
-    ) as tf.Tensor4D;
-  }
-  const pooled = tf.reshape(globalAveragePool(x), [batch, mid]);
-  const reduced = tf.fused.matMul({
-    a: pooled,
-    b: reduceWeight,
-    bias: reduceBias,
-    activation: 'relu',
-  });
-  const expanded = tf.fused.matMul({ a: reduced, b: expandWeight, bias: expandBias });
-  const gate = applyActivation(expanded, 'h_sigmoid');
-  return tf.mul(x, tf.reshape(gate, [batch, 1, 1, mid]));
+  ) as tf.Tensor2D;
+  const expandBias = sliceWeight(context.weight(names.seExpandBias), [mid]) as tf.Tensor1D;
+  return squeezeExcite(x, reduceWeight, reduceBias, expandWeight, expandBias, context.training);
 }
 
 function mobileInvertedBlock(
@@ -187,7 +165,7 @@ function mobileInvertedBlock(
   ) as tf.Tensor4D;
   hidden = depthwiseConv(hidden, depthWeight, block.stride, convPadding(kernelSize));
   hidden = batchNormActivation(context, hidden, names.depthBn, mid, activation);
-  if (block.seChannels > 0) hidden = squeezeExcite(context, hidden, block);
+  if (block.seChannels > 0) hidden = blockSqueezeExcite(context, hidden, block);
   const projectWeight = sliceWeight(context.weight(names.projectConv), [1, 1, mid, outChannels]);
   return batchNorm(context, pointwiseConv(hidden, projectWeight), names.projectBn, outChannels);
 }
