@@ -160,10 +160,11 @@ describeForBackends(['native'], 'adaptThreadsToLoad on the native backend', () =
           const w = tf.randomNormal([3, 3, 32, 48], 0, 1, 'float32', 2) as tf.Tensor4D;
           return tf.conv2d(x, w, 1, 'same').dataSync().slice();
         });
-      const withTwo = run();
+      const configured = nativeVersion()!.threads;
+      const withAll = run();
       let ticks = 0;
       const adaptive = adaptThreadsToLoad({
-        maxThreads: 2,
+        maxThreads: configured,
         intervalMs: 60_000,
         read: () => {
           ticks += 200;
@@ -173,9 +174,11 @@ describeForBackends(['native'], 'adaptThreadsToLoad on the native backend', () =
       });
       adaptive.check();
       expect(adaptive.threads).toBe(1);
+      expect(nativeVersion()!.threads).toBe(1);
       const withOne = run();
       adaptive.stop();
-      expect(Array.from(withOne)).toEqual(Array.from(withTwo));
+      expect(nativeVersion()!.threads).toBe(configured);
+      expect(Array.from(withOne)).toEqual(Array.from(withAll));
     } finally {
       await tf.setBackend(previous);
     }
