@@ -47,18 +47,13 @@ const fusedSqueezeExcite = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)
   ];
   const [batch, , , channels] = x.shape;
   const pooled = tf.reshape(tf.mean(x, [1, 2]), [batch, channels]) as tf.Tensor2D;
-  const reduced = tf.fused.matMul({
-    a: pooled,
-    b: reduceWeight,
-    bias: reduceBias,
-    activation: 'relu',
-  }) as tf.Tensor2D;
-  const expanded = tf.fused.matMul({
-    a: reduced,
-    b: expandWeight,
-    bias: expandBias,
-  }) as tf.Tensor2D;
-  const gate = tf.mul(tf.relu6(tf.add(expanded, 3)), 1 / 6) as tf.Tensor2D;
+  const { reduced, expanded, gate } = squeezeExciteGate(
+    pooled,
+    reduceWeight,
+    reduceBias,
+    expandWeight,
+    expandBias,
+  );
   const value = tf.mul(x, tf.reshape(gate, [batch, 1, 1, channels]));
   save([x, pooled, reduced, expanded, gate, reduceWeight, expandWeight]);
   const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
