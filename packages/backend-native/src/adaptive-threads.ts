@@ -16,8 +16,9 @@ export interface CpuSample {
 
 /**
  * Reads `/proc/stat` and `/proc/self/stat` (Linux). Undefined where they are missing, or when
- * they describe other CPUs than this process may use (a container limited to some of the
- * host's cores, a CPU affinity mask): then the machine's load cannot be told apart from ours.
+ * they describe other CPUs than this process may use (a container pinned to some of the
+ * host's cores, a CPU affinity mask): then the machine's load cannot be told apart from ours. A
+ * CPU quota without pinning is not seen: the counters are then the host's.
  */
 export function readCpuSample(): CpuSample | undefined {
   let stat: string;
