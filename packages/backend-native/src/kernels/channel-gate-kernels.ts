@@ -1,6 +1,11 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { FusedKernelInputError, fusedKernelNames } from './fused-kernels.js';
-import { floatValues, type NativeKernel, type NativeKernelArgs } from './native-kernel.js';
+import {
+  channelsOf,
+  floatValues,
+  type NativeKernel,
+  type NativeKernelArgs,
+} from './native-kernel.js';
 
 // The backward passes of a squeeze-excite block's channel gate (native/channel-gate.cc); the
 // kernel names and their inputs are in fused-kernels.ts.
@@ -8,7 +13,7 @@ import { floatValues, type NativeKernel, type NativeKernelArgs } from './native-
 /** [N, ..., C] as (batch, channels), or undefined for a tensor of rank below 2. */
 function batchAndChannels(x: TensorInfo): [number, number] | undefined {
   if (x.shape.length < 2) return undefined;
-  return [x.shape[0]!, x.shape[x.shape.length - 1]!];
+  return [x.shape[0]!, channelsOf(x.shape)];
 }
 
 const channelGateGrad: NativeKernel = {

@@ -1,6 +1,10 @@
-import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { FusedKernelInputError, fusedKernelNames } from './fused-kernels.js';
-import { floatValues, type NativeKernel, type NativeKernelArgs } from './native-kernel.js';
+import {
+  channelsOf,
+  floatValues,
+  type NativeKernel,
+  type NativeKernelArgs,
+} from './native-kernel.js';
 
 // Batch norm with batch statistics, alone or fused with the swish after it, as an elastic MBConv
 // block runs its layers (native/mbconv-train.cc); the names are in fused-kernels.ts.
@@ -8,10 +12,6 @@ import { floatValues, type NativeKernel, type NativeKernelArgs } from './native-
 /** Codes of native/mbconv-train.cc. */
 const activationCodes = { linear: 0, swish: 1 } as const;
 type FusedActivation = keyof typeof activationCodes;
-
-function channelsOf(x: TensorInfo): number {
-  return x.shape[x.shape.length - 1] ?? 0;
-}
 
 /** The forward kernel for `activation`; `kernelName` is the one its errors name. */
 export function batchNormActivationKernel(
@@ -23,7 +23,7 @@ export function batchNormActivationKernel(
     run: ({ inputs, backend, attrs, addon }: NativeKernelArgs) => {
       const { x, gamma, beta } = inputs;
       if (x === undefined || gamma === undefined || beta === undefined) return undefined;
-      const channels = channelsOf(x);
+      const channels = channelsOf(x.shape);
       const [xValues, gammaValues, betaValues] = [x, gamma, beta].map((tensor) =>
         floatValues(backend, tensor),
       );
@@ -69,7 +69,7 @@ export function batchNormActivationGradKernel(
     run: ({ inputs, backend, addon }: NativeKernelArgs) => {
       const { dy, x, mean, inverseStd, gamma, beta } = inputs;
       if (!dy || !x || !mean || !inverseStd || !gamma) return undefined;
-      const channels = channelsOf(x);
+      const channels = channelsOf(x.shape);
       const [dyValues, xValues, meanValues, inverseStdValues, gammaValues] = [
         dy,
         x,

@@ -26,6 +26,11 @@ export function floatValues(backend: NativeBackend, tensor: TensorInfo): Float32
   return values instanceof Float32Array && values.length > 0 ? values : undefined;
 }
 
+/** The last dimension of a channels-last shape (0 for a scalar). */
+export function channelsOf(shape: readonly number[]): number {
+  return shape[shape.length - 1] ?? 0;
+}
+
 export function sizeOfShape(shape: readonly number[]): number {
   let size = 1;
   for (const dim of shape) size *= dim;

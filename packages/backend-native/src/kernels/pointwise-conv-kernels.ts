@@ -1,14 +1,10 @@
 import { FusedKernelInputError, fusedKernelNames } from './fused-kernels.js';
-import { floatValues, type NativeKernel } from './native-kernel.js';
+import { channelsOf, floatValues, type NativeKernel } from './native-kernel.js';
 
 // A stride-1 1x1 convolution on NHWC as one matrix product over [N * H * W, C], forward and
 // backward, each one kernel (oneDNN's sgemm through the addon's matmul). Composed from tfjs ops
 // it takes three reshapes and a matmul forward and three reshapes and two matmuls backward, and
 // the tape clones what the reshapes and the matmul save: about 14 dispatches per layer, 4 here.
-
-function channelsOf(shape: readonly number[]): number {
-  return shape[shape.length - 1] ?? 0;
-}
 
 /** {x: [..., C], weight: [1, 1, C, K] or [C, K]} -> y [..., K]. */
 const pointwiseConv: NativeKernel = {
